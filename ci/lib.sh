@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared glue for ci/run.sh and ci/check.sh: paths, timing, kernel and module builds.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=../qemu-e1000/versions.env
+. qemu-e1000/versions.env
+export PATH="$HOME/.cargo/bin:$VNG_VENV/bin:$PATH"
+export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm-$LLVM_VERSION/lib}
+
+declare -a PHASES=()
+# phase <name> <command...>: runs a command and records its wall time.
+phase() {
+	local name=$1 start=$SECONDS rc=0
+	shift
+	printf '\n=== %s\n' "$name"
+	"$@" || rc=$?
+	PHASES+=("$(printf '%-28s %4d s%s' "$name" $((SECONDS - start)) "$([ $rc -eq 0 ] || echo "  (exit $rc)")")")
+	return $rc
+}
+print_phases() {
+	printf '\n=== timings\n'
+	printf '%s\n' "${PHASES[@]}"
+}
+
+# kernel_dir <flavour>: KDIR if given, else the cached test kernel (built if needed).
+kernel_dir() {
+	if [ -n "${KDIR:-}" ]; then echo "$KDIR"; else qemu-e1000/build-kernel.sh "$1"; fi
+}
+
+build_tools() {
+	cargo build --release --quiet -p re1000-vm -p ethtool-tests
+}

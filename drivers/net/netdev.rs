@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Ethernet network devices (`struct net_device`) and their registration.
+//!
+//! C header: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h)
+
+use core::{
+    marker::PhantomData,
+    ptr::NonNull, //
+};
+
+use kernel::{
+    device::{
+        Bound,
+        Device, //
+    },
+    prelude::*,
+    types::Opaque, //
+};
+
+use super::{
+    bindings,
+    ethtool,
+    skb::SkBuff, //
+};
+
+/// An Ethernet MAC address.
+pub(crate) type MacAddr = [u8; 6];
+
+/// A network device.
+///
+/// # Invariants
+///
+/// The wrapped `net_device` was allocated by `alloc_etherdev_mqs` and stays allocated for
+/// as long as the reference to this value is valid.
+#[repr(transparent)]
+pub(crate) struct NetDev(Opaque<bindings::net_device>);
+
+// SAFETY: The net_device functions used here are callable from any thread.
+unsafe impl Send for NetDev {}
+// SAFETY: As above; the C side does its own locking.
+unsafe impl Sync for NetDev {}
+
+impl NetDev {
+    /// # Safety
+    ///
+    /// `ptr` must point to a `net_device` that stays allocated for `'a`.
+    unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Self {
+        // SAFETY: `NetDev` is a transparent wrapper; validity is guaranteed by the caller.
+        unsafe { &*ptr.cast::<Self>() }
+    }
+
+    fn as_raw(&self) -> *mut bindings::net_device {
+        self.0.get()
+    }
+
+    /// The interface name, e.g. `enp0s9`, for log messages.
+    pub(crate) fn name(&self) -> &str {
+        // SAFETY: `name` is a NUL-terminated `IFNAMSIZ` array inside a valid net_device.
+        let name = unsafe { CStr::from_ptr((*self.as_raw()).name.as_ptr().cast()) };
+        name.to_str().unwrap_or("?")
+    }
+
+    /// Tells the stack the link is up.
+    pub(crate) fn carrier_on(&self) {
+        // SAFETY: By the type invariant the device is valid.
+        unsafe { bindings::netif_carrier_on(self.as_raw()) }
+    }
+
+    /// Tells the stack the link is down.
+    pub(crate) fn carrier_off(&self) {
+        // SAFETY: By the type invariant the device is valid.
+        unsafe { bindings::netif_carrier_off(self.as_raw()) }
+    }
+
+    /// Whether the stack considers the link up.
+    pub(crate) fn carrier_ok(&self) -> bool {
+        // SAFETY: By the type invariant the device is valid.
+        unsafe { bindings::re1000_netif_carrier_ok(self.as_raw()) }
+    }
+
+    /// Lets the stack hand packets to `start_xmit`.
+    pub(crate) fn start_queue(&self) {
+        // SAFETY: By the type invariant the device is valid.
+        unsafe { bindings::re1000_netif_start_queue(self.as_raw()) }
+    }
+
+    /// Stops the stack from calling `start_xmit`.
+    pub(crate) fn stop_queue(&self) {
+        // SAFETY: By the type invariant the device is valid.
+        unsafe { bindings::re1000_netif_stop_queue(self.as_raw()) }
+    }
+}
+
+/// What `start_xmit` did with a packet.
+pub(crate) enum TxOutcome {
+    /// The packet was consumed (sent, queued or dropped).
+    Consumed,
+}
+
+/// The `net_device_ops` a driver implements.
+///
+/// `Self` is the driver's private data, which lives inside the net_device.
+#[vtable]
+pub(crate) trait Operations: Sized + Send + Sync {
+    /// The interface is being brought up (`ndo_open`), under RTNL.
+    fn open(this: Pin<&Self>, dev: &NetDev) -> Result;
+
+    /// The interface is being brought down (`ndo_stop`), under RTNL.
+    fn stop(this: Pin<&Self>, dev: &NetDev) -> Result;
+
+    /// Transmits `skb` (`ndo_start_xmit`), in softirq context.
+    fn start_xmit(this: Pin<&Self>, dev: &NetDev, skb: SkBuff) -> TxOutcome;
+}
+
+/// Recovers the device and its private data inside a net_device callback.
+///
+/// # Safety
+///
+/// `dev` must be a net_device registered by [`Registration::new`] with private data `T`.
+unsafe fn callback_args<'a, T>(dev: *mut bindings::net_device) -> (&'a NetDev, Pin<&'a T>) {
+    // SAFETY: Callbacks only run while the device is registered, so it is allocated and
+    // its private area holds an initialised, pinned `T` (Registration's invariants).
+    unsafe {
+        let data = bindings::re1000_netdev_priv(dev).cast::<T>();
+        (NetDev::from_raw(dev), Pin::new_unchecked(&*data))
+    }
+}
+
+struct OpsTable<T>(PhantomData<T>);
+
+impl<T: Operations + ethtool::Operations> OpsTable<T> {
+    const OPS: bindings::net_device_ops = bindings::net_device_ops {
+        ndo_open: Some(Self::open),
+        ndo_stop: Some(Self::stop),
+        ndo_start_xmit: Some(Self::start_xmit),
+        ndo_validate_addr: Some(bindings::eth_validate_addr),
+        // SAFETY: All-zero is valid for this struct of optional function pointers.
+        ..unsafe { core::mem::zeroed() }
+    };
+
+    const fn build() -> &'static bindings::net_device_ops {
+        &Self::OPS
+    }
+
+    unsafe extern "C" fn open(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: The core calls `ndo_open` only on a registered device.
+        let (dev, this) = unsafe { callback_args::<T>(dev) };
+        match T::open(this, dev) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    unsafe extern "C" fn stop(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: The core calls `ndo_stop` only on a registered device.
+        let (dev, this) = unsafe { callback_args::<T>(dev) };
+        match T::stop(this, dev) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    unsafe extern "C" fn start_xmit(
+        skb: *mut bindings::sk_buff,
+        dev: *mut bindings::net_device,
+    ) -> bindings::netdev_tx_t {
+        // SAFETY: The core calls `ndo_start_xmit` only on a registered device.
+        let (dev, this) = unsafe { callback_args::<T>(dev) };
+        let Some(skb) = NonNull::new(skb) else {
+            return bindings::netdev_tx_NETDEV_TX_OK;
+        };
+        // SAFETY: The stack passes ownership of a valid skb to `ndo_start_xmit`.
+        let skb = unsafe { SkBuff::from_raw(skb) };
+        match T::start_xmit(this, dev, skb) {
+            TxOutcome::Consumed => bindings::netdev_tx_NETDEV_TX_OK,
+        }
+    }
+}
+
+/// What a driver sets on its net_device before registering it.
+pub(crate) struct Config {
+    /// The permanent and current MAC address.
+    pub(crate) mac: MacAddr,
+    /// Smallest MTU `ip link set mtu` accepts.
+    pub(crate) min_mtu: u32,
+    /// Largest MTU `ip link set mtu` accepts.
+    pub(crate) max_mtu: u32,
+    /// How long a stopped TX queue may stay stopped before `ndo_tx_timeout`, in jiffies.
+    pub(crate) watchdog_timeo: kernel::time::Jiffies,
+}
+
+/// A registered Ethernet device whose private data is `T`.
+///
+/// Dropping it unregisters the device (which stops it first), drops `T` and frees it.
+///
+/// # Invariants
+///
+/// `dev` is registered, and its private area holds an initialised, pinned `T` that is
+/// never moved. It lives no longer than `'a`, the binding of its parent device.
+pub(crate) struct Registration<'a, T: Operations + ethtool::Operations> {
+    dev: NonNull<bindings::net_device>,
+    _data: PhantomData<&'a T>,
+}
+
+// SAFETY: The registration can be dropped from any thread; `T` is `Send + Sync`.
+unsafe impl<T: Operations + ethtool::Operations> Send for Registration<'_, T> {}
+// SAFETY: Shared access only hands out `&NetDev` and `Pin<&T>`, both `Sync`.
+unsafe impl<T: Operations + ethtool::Operations> Sync for Registration<'_, T> {}
+
+impl<'a, T: Operations + ethtool::Operations + 'a> Registration<'a, T> {
+    /// Allocates an Ethernet device with one TX and one RX queue below `parent`,
+    /// initialises its private data with `init` and registers it.
+    ///
+    /// `init` gets the device so that `T` can keep a reference to it; it must not
+    /// outlive `T`, which is dropped before the device is freed.
+    pub(crate) fn new<I, E>(
+        parent: &'a Device<Bound>,
+        config: &Config,
+        init: impl FnOnce(&'a NetDev) -> I,
+    ) -> Result<Self>
+    where
+        I: PinInit<T, E>,
+        Error: From<E>,
+    {
+        const {
+            assert!(core::mem::align_of::<T>() <= bindings::NETDEV_ALIGN as usize);
+        }
+        let priv_size = c_int::try_from(core::mem::size_of::<T>()).map_err(|_| EINVAL)?;
+        // SAFETY: Plain allocation call; a null return is handled.
+        let raw = unsafe { bindings::alloc_etherdev_mqs(priv_size, 1, 1) };
+        let dev = NonNull::new(raw).ok_or(ENOMEM)?;
+        let parent_raw = core::ptr::from_ref(parent)
+            .cast_mut()
+            .cast::<bindings::device>();
+        // SAFETY: `raw` is a fresh, unregistered net_device that only we use. `Device` is a
+        // transparent wrapper of `struct device`, so `parent_raw` is a valid device pointer.
+        unsafe {
+            bindings::re1000_set_netdev_dev(raw, parent_raw);
+            (*raw).netdev_ops = OpsTable::<T>::build();
+            (*raw).ethtool_ops = ethtool::build::<T>();
+            (*raw).min_mtu = config.min_mtu;
+            (*raw).max_mtu = config.max_mtu;
+            (*raw).watchdog_timeo = c_int::try_from(config.watchdog_timeo).unwrap_or(c_int::MAX);
+            bindings::re1000_eth_hw_addr_set(raw, config.mac.as_ptr());
+        }
+        // SAFETY: The private area is sized for `T`, aligned to NETDEV_ALIGN (checked above)
+        // and lives as long as the net_device.
+        let data = unsafe { bindings::re1000_netdev_priv(raw) }.cast::<T>();
+        // SAFETY: `raw` stays allocated until `drop`, after `T` has been dropped.
+        let netdev = unsafe { NetDev::from_raw(raw) };
+        // SAFETY: `data` is valid, uninitialised memory for a `T` that is never moved.
+        if let Err(e) = unsafe { init(netdev).__init(data) } {
+            // SAFETY: Never registered; nothing else refers to it.
+            unsafe { bindings::free_netdev(raw) };
+            return Err(e.into());
+        }
+        // SAFETY: The device is fully set up; from here on callbacks may run.
+        let ret = unsafe { bindings::register_netdev(raw) };
+        if ret != 0 {
+            // SAFETY: Registration failed, so no callback can run; `T` was initialised above.
+            unsafe {
+                core::ptr::drop_in_place(data);
+                bindings::free_netdev(raw);
+            }
+            return Err(Error::from_errno(ret));
+        }
+        // INVARIANT: Registered with an initialised `T` in its private area.
+        Ok(Self {
+            dev,
+            _data: PhantomData,
+        })
+    }
+
+    /// The registered device.
+    pub(crate) fn netdev(&self) -> &NetDev {
+        // SAFETY: By the type invariant the device is allocated while `self` lives.
+        unsafe { NetDev::from_raw(self.dev.as_ptr()) }
+    }
+}
+
+impl<T: Operations + ethtool::Operations> Drop for Registration<'_, T> {
+    fn drop(&mut self) {
+        let raw = self.dev.as_ptr();
+        // SAFETY: By the type invariant the device is registered. After
+        // `unregister_netdev` returns no callback runs any more, so `T` can be dropped in
+        // place and the device freed.
+        unsafe {
+            bindings::unregister_netdev(raw);
+            core::ptr::drop_in_place(bindings::re1000_netdev_priv(raw).cast::<T>());
+            bindings::free_netdev(raw);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A delayed work item embedded in a pinned owner, with synchronous cancel.
+//!
+//! `kernel::workqueue` in Linux 7.3 only queues reference-counted items and has no
+//! `cancel_delayed_work_sync`, which a driver needs to stop its watchdog before
+//! tearing down. This type owns a `struct delayed_work` inside its owner `T` and
+//! cancels it synchronously when dropped.
+//!
+//! C header: [`include/linux/workqueue.h`](srctree/include/linux/workqueue.h)
+
+use core::marker::PhantomData;
+
+use kernel::{prelude::*, time::Jiffies, types::Opaque};
+
+use super::bindings;
+
+/// Runs when a [`DelayedWork`] fires, in process context.
+pub(crate) trait DelayedWorkHandler: Sync {
+    /// Called from the system workqueue; may sleep.
+    fn run(this: Pin<&Self>);
+}
+
+/// Implemented by [`impl_has_delayed_work!`](crate::impl_has_delayed_work) for the owner of
+/// a [`DelayedWork`] field.
+///
+/// # Safety
+///
+/// `OFFSET` must be the byte offset of a `DelayedWork<Self>` field inside `Self`.
+pub(crate) unsafe trait HasDelayedWork: DelayedWorkHandler + Sized {
+    /// Offset of the `DelayedWork<Self>` field.
+    const OFFSET: usize;
+}
+
+/// Declares which field of a type is its [`DelayedWork`].
+///
+/// The field should be the owner's first field so that it is dropped (and the work
+/// cancelled) before any other field; owners also cancel it in their own teardown.
+#[macro_export]
+macro_rules! impl_has_delayed_work {
+    (impl$(<$($lt:lifetime),*>)? HasDelayedWork for $owner:ty { $field:ident }) => {
+        // SAFETY: `offset_of!` gives the offset of the named field, whose type `_check`
+        // proves to be `DelayedWork<$owner>`.
+        unsafe impl$(<$($lt),*>)? $crate::net::workqueue::HasDelayedWork for $owner {
+            const OFFSET: usize = {
+                #[allow(dead_code)]
+                fn _check<'check $(, $($lt),*)?>(
+                    o: &'check $owner,
+                ) -> &'check $crate::net::workqueue::DelayedWork<$owner> {
+                    &o.$field
+                }
+                ::core::mem::offset_of!($owner, $field)
+            };
+        }
+    };
+}
+
+/// A `struct delayed_work` that runs [`DelayedWorkHandler::run`] on its owner `T`.
+///
+/// # Invariants
+///
+/// `work` was initialised with `INIT_DELAYED_WORK` and `Self::run_raw`, and `self` lives
+/// inside a pinned `T` at `T::OFFSET`.
+#[repr(C)]
+#[pin_data(PinnedDrop)]
+pub(crate) struct DelayedWork<T: HasDelayedWork> {
+    #[pin]
+    work: Opaque<bindings::delayed_work>,
+    _owner: PhantomData<T>,
+}
+
+// SAFETY: The C work item may be queued and cancelled from any thread; `T: Sync`
+// because `run` gets a shared reference from the workqueue thread.
+unsafe impl<T: HasDelayedWork> Send for DelayedWork<T> {}
+// SAFETY: As above; all methods take `&self` and call thread-safe C functions.
+unsafe impl<T: HasDelayedWork> Sync for DelayedWork<T> {}
+
+impl<T: HasDelayedWork> DelayedWork<T> {
+    /// Initialises the work item; it does nothing until [`Self::schedule`].
+    pub(crate) fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            // SAFETY: `slot` is valid, pinned memory for a `delayed_work`.
+            work <- Opaque::ffi_init(|slot| unsafe {
+                bindings::re1000_init_delayed_work(slot, Some(Self::run_raw))
+            }),
+            _owner: PhantomData,
+        })
+    }
+
+    fn as_raw(&self) -> *mut bindings::delayed_work {
+        self.work.get()
+    }
+
+    /// Runs the handler after `delay` jiffies, or moves an already pending run to then.
+    /// Callable from any context, including hard interrupts.
+    pub(crate) fn schedule(&self, delay: Jiffies) {
+        // SAFETY: By the type invariant the work item is initialised.
+        unsafe { bindings::re1000_mod_delayed_work(self.as_raw(), delay) };
+    }
+
+    /// Cancels a pending run and waits for a running one to finish, even if it re-queues
+    /// itself. Sleeps: process context only.
+    pub(crate) fn cancel_sync(&self) {
+        // SAFETY: By the type invariant the work item is initialised.
+        unsafe { bindings::cancel_delayed_work_sync(self.as_raw()) };
+    }
+
+    unsafe extern "C" fn run_raw(work: *mut bindings::work_struct) {
+        // `work` is the first member of `delayed_work`, which is the first field of this
+        // `repr(C)` struct, so both pointers are equal.
+        let this = work.cast::<Self>();
+        // SAFETY: By the type invariant `this` lives at `T::OFFSET` inside a pinned `T`,
+        // which stays alive while the work can run (it is cancelled on drop).
+        let owner = unsafe { &*this.cast::<u8>().sub(T::OFFSET).cast::<T>() };
+        // SAFETY: The owner is pinned (type invariant).
+        T::run(unsafe { Pin::new_unchecked(owner) });
+    }
+}
+
+#[pinned_drop]
+impl<T: HasDelayedWork> PinnedDrop for DelayedWork<T> {
+    fn drop(self: Pin<&mut Self>) {
+        self.cancel_sync();
+    }
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! MAC control: quiescing, global reset, receive address and link state.
+
+use kernel::{
+    io::{
+        register::Array,
+        Io, //
+    },
+    prelude::*,
+    time::{
+        delay::fsleep,
+        Delta, //
+    },
+};
+
+use super::{
+    Hw,
+    MacType, //
+};
+use crate::{
+    logic,
+    regs::*, //
+};
+
+/// Link state read from STATUS.
+pub(crate) struct LinkStatus {
+    pub(crate) up: bool,
+    pub(crate) speed_mbps: u32,
+    pub(crate) full_duplex: bool,
+}
+
+impl Hw<'_> {
+    /// Stops all DMA and interrupts: masks every cause, disables RX and TX and clears
+    /// pending causes. QEMU's CTRL.RST resets none of these, and a previous driver may
+    /// have left DMA running, so this comes before anything else (firmware-notes/
+    /// qemu-differences.md).
+    pub(crate) fn quiesce(&self) {
+        let bar = &self.bar;
+        bar.write_reg(IMC::zeroed().with_causes(u32::MAX));
+        bar.write_reg(RCTL::zeroed());
+        bar.write_reg(TCTL::zeroed().with_psp(true));
+        // Reading ICR clears it and flushes the posted writes above.
+        let _ = bar.read(ICR);
+    }
+
+    /// Global reset (Linux `e1000_reset_hw`): quiesce, wait for in-flight DMA, set
+    /// CTRL.RST, wait for the EEPROM reload, then mask again. Sleeps about 15 ms.
+    pub(crate) fn reset(&self) {
+        self.quiesce();
+        // Let pending PCI transactions finish (the C driver waits 10 ms too).
+        fsleep(Delta::from_millis(10));
+        let ctrl = self.bar.read(CTRL);
+        // The C driver issues this write through the I/O BAR on these parts because some
+        // PCI-X hosts cannot complete a 64-bit MMIO write during reset; Linux 7.3's Rust
+        // PCI layer has no I/O port access (firmware-notes/reset-and-bringup.md).
+        self.bar.write_reg(ctrl.with_rst(true));
+        match self.mac_type {
+            MacType::I82544 => {
+                fsleep(Delta::from_micros(10));
+                self.bar.update(CTRL_EXT, |r| r.with_ee_rst(true));
+                fsleep(Delta::from_millis(2));
+            }
+            // Auto read of the EEPROM completes within 5 ms (`e1000_get_auto_rd_done`).
+            MacType::I82540 | MacType::I82545 => fsleep(Delta::from_millis(5)),
+        }
+        self.quiesce();
+    }
+
+    /// Programs receive address filter 0 with `mac` and marks it valid.
+    pub(crate) fn set_receive_address(&self, mac: &[u8; 6]) {
+        let (low, high) = logic::mac::receive_address_regs(mac);
+        // Clear AV first so the filter never matches a half-written address.
+        self.bar.write(RAH::at(0), RAH::from_raw(0));
+        self.bar.write(RAL::at(0), RAL::from_raw(low));
+        self.bar.write(RAH::at(0), RAH::from_raw(high));
+    }
+
+    /// Lets the MAC use the link the PHY negotiates (CTRL.SLU; SDM 8.2.1).
+    pub(crate) fn set_link_up(&self) {
+        self.bar.update(CTRL, |r| r.with_slu(true));
+    }
+
+    /// The link state the MAC reports.
+    pub(crate) fn link_status(&self) -> LinkStatus {
+        let status = self.bar.read(STATUS);
+        LinkStatus {
+            up: status.lu().into(),
+            speed_mbps: logic::status::speed_mbps(status.speed().into()),
+            full_duplex: status.fd().into(),
+        }
+    }
+}

@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Pure logic with no kernel dependency, compiled into the module and, unchanged, into
+//! the host unit tests (`drivers/re1000/hosttest`).
+
+pub(crate) mod eeprom;
+pub(crate) mod mac;
+pub(crate) mod microwire;
+pub(crate) mod status;
