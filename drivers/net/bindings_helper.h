@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Headers bindgen reads for the net abstraction layer's own bindings. */
+#include <linux/dma-mapping.h>
 #include <linux/etherdevice.h>
+#include <linux/interrupt.h>
+#include <linux/pci.h>
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>

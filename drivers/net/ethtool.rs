@@ -81,6 +81,10 @@ impl<T: Operations> OpsTable<T> {
         ..unsafe { core::mem::zeroed() }
     };
 
+    /// # Safety
+    ///
+    /// `dev` must be a registered device whose private data is `T`, and `info` valid
+    /// for writes.
     unsafe extern "C" fn get_drvinfo(
         dev: *mut bindings::net_device,
         info: *mut bindings::ethtool_drvinfo,

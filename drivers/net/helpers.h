@@ -9,6 +9,9 @@
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/pci.h>
 #include <linux/workqueue.h>
 
 void *re1000_netdev_priv(const struct net_device *dev);
@@ -21,5 +24,45 @@ void re1000_netif_stop_queue(struct net_device *dev);
 void re1000_dev_kfree_skb_any(struct sk_buff *skb);
 void re1000_init_delayed_work(struct delayed_work *work, work_func_t func);
 bool re1000_mod_delayed_work(struct delayed_work *work, unsigned long delay);
+
+void re1000_netif_wake_queue(struct net_device *dev);
+bool re1000_netif_queue_stopped(const struct net_device *dev);
+bool re1000_netdev_xmit_more(void);
+void re1000_netdev_sent_queue(struct net_device *dev, unsigned int bytes);
+void re1000_netdev_completed_queue(struct net_device *dev, unsigned int pkts,
+				   unsigned int bytes);
+void re1000_netdev_reset_queue(struct net_device *dev);
+
+void re1000_netif_napi_add(struct net_device *dev, struct napi_struct *napi,
+			   int (*poll)(struct napi_struct *, int));
+void re1000_netif_napi_del(struct napi_struct *napi);
+bool re1000_napi_schedule(struct napi_struct *napi);
+void re1000_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb);
+
+struct sk_buff *re1000_netdev_alloc_skb_ip_align(struct net_device *dev,
+						 unsigned int len);
+unsigned char *re1000_skb_data(const struct sk_buff *skb);
+unsigned int re1000_skb_headlen(const struct sk_buff *skb);
+unsigned int re1000_skb_nr_frags(const struct sk_buff *skb);
+unsigned int re1000_skb_frag_size(const struct sk_buff *skb, unsigned int i);
+dma_addr_t re1000_skb_frag_dma_map(struct device *dev, const struct sk_buff *skb,
+				   unsigned int i);
+int re1000_skb_put_padto(struct sk_buff *skb, unsigned int len);
+void re1000_skb_tx_timestamp(struct sk_buff *skb);
+void re1000_skb_set_protocol_eth(struct sk_buff *skb, struct net_device *dev);
+
+dma_addr_t re1000_dma_map_single(struct device *dev, void *ptr, size_t size,
+				 enum dma_data_direction dir);
+void re1000_dma_unmap_single(struct device *dev, dma_addr_t addr, size_t size,
+			     enum dma_data_direction dir);
+void re1000_dma_unmap_page(struct device *dev, dma_addr_t addr, size_t size,
+			   enum dma_data_direction dir);
+int re1000_dma_mapping_error(struct device *dev, dma_addr_t addr);
+void re1000_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr,
+				    size_t size, enum dma_data_direction dir);
+void re1000_dma_sync_single_for_device(struct device *dev, dma_addr_t addr,
+				       size_t size, enum dma_data_direction dir);
+void re1000_dma_rmb(void);
+unsigned int re1000_pci_dev_irq(const struct pci_dev *pdev);
 
 #endif

@@ -8,7 +8,11 @@
 //! upstream on its own.
 
 mod bindings;
+pub(crate) mod dma;
 pub(crate) mod ethtool;
+pub(crate) mod irq;
+pub(crate) mod napi;
 pub(crate) mod netdev;
+pub(crate) mod pci;
 pub(crate) mod skb;
 pub(crate) mod workqueue;

@@ -50,14 +50,14 @@ impl NetDev {
         unsafe { &*ptr.cast::<Self>() }
     }
 
-    fn as_raw(&self) -> *mut bindings::net_device {
+    pub(super) fn as_raw(&self) -> *mut bindings::net_device {
         self.0.get()
     }
 
     /// The interface name, e.g. `enp0s9`, for log messages.
     pub(crate) fn name(&self) -> &str {
         // SAFETY: `name` is a NUL-terminated `IFNAMSIZ` array inside a valid net_device.
-        let name = unsafe { CStr::from_ptr((*self.as_raw()).name.as_ptr().cast()) };
+        let name = unsafe { CStr::from_char_ptr((*self.as_raw()).name.as_ptr()) };
         name.to_str().unwrap_or("?")
     }
 
@@ -90,12 +90,81 @@ impl NetDev {
         // SAFETY: By the type invariant the device is valid.
         unsafe { bindings::re1000_netif_stop_queue(self.as_raw()) }
     }
+
+    /// Restarts a stopped queue and lets the stack resume sending.
+    pub(crate) fn wake_queue(&self) {
+        // SAFETY: By the type invariant the device is valid.
+        unsafe { bindings::re1000_netif_wake_queue(self.as_raw()) }
+    }
+
+    /// Whether the TX queue is stopped.
+    pub(crate) fn queue_stopped(&self) -> bool {
+        // SAFETY: By the type invariant the device is valid.
+        unsafe { bindings::re1000_netif_queue_stopped(self.as_raw()) }
+    }
+
+    /// Whether the stack will send more packets right away, so the doorbell can wait.
+    /// Only meaningful inside `start_xmit`.
+    pub(crate) fn xmit_more(&self) -> bool {
+        // SAFETY: Reads per-CPU softnet state.
+        unsafe { bindings::re1000_netdev_xmit_more() }
+    }
+
+    /// BQL: `bytes` were queued to the hardware.
+    pub(crate) fn sent_queue(&self, bytes: u32) {
+        // SAFETY: By the type invariant the device is valid.
+        unsafe { bindings::re1000_netdev_sent_queue(self.as_raw(), bytes) }
+    }
+
+    /// BQL: `pkts` packets of `bytes` completed.
+    pub(crate) fn completed_queue(&self, pkts: u32, bytes: u32) {
+        // SAFETY: By the type invariant the device is valid.
+        unsafe { bindings::re1000_netdev_completed_queue(self.as_raw(), pkts, bytes) }
+    }
+
+    /// BQL: forget everything in flight (the ring was emptied).
+    pub(crate) fn reset_queue(&self) {
+        // SAFETY: By the type invariant the device is valid.
+        unsafe { bindings::re1000_netdev_reset_queue(self.as_raw()) }
+    }
+
+    /// Whether the interface is in promiscuous mode (`IFF_PROMISC`).
+    pub(crate) fn promiscuous(&self) -> bool {
+        // SAFETY: By the type invariant the device is valid; `flags` is a plain field.
+        unsafe { (*self.as_raw()).flags & bindings::net_device_flags_IFF_PROMISC != 0 }
+    }
+
+    /// Whether all multicast is wanted (`IFF_ALLMULTI`).
+    pub(crate) fn all_multicast(&self) -> bool {
+        // SAFETY: As above.
+        unsafe { (*self.as_raw()).flags & bindings::net_device_flags_IFF_ALLMULTI != 0 }
+    }
+
+    /// Number of multicast addresses joined (`netdev_mc_count`). Read under the
+    /// address lock, i.e. inside `set_rx_mode`.
+    pub(crate) fn mc_count(&self) -> u32 {
+        // SAFETY: As above; `mc.count` is a plain field.
+        unsafe { (*self.as_raw()).mc.count as u32 }
+    }
+}
+
+/// Interface statistics reported by `ndo_get_stats64` (`struct rtnl_link_stats64`).
+#[repr(transparent)]
+pub(crate) struct Stats64(bindings::rtnl_link_stats64);
+
+impl Stats64 {
+    /// Mutable access to the counters; all start at zero.
+    pub(crate) fn get_mut(&mut self) -> &mut bindings::rtnl_link_stats64 {
+        &mut self.0
+    }
 }
 
 /// What `start_xmit` did with a packet.
 pub(crate) enum TxOutcome {
     /// The packet was consumed (sent, queued or dropped).
     Consumed,
+    /// The ring is full: the queue was stopped and the stack keeps the packet.
+    Busy(SkBuff),
 }
 
 /// The `net_device_ops` a driver implements.
@@ -111,6 +180,17 @@ pub(crate) trait Operations: Sized + Send + Sync {
 
     /// Transmits `skb` (`ndo_start_xmit`), in softirq context.
     fn start_xmit(this: Pin<&Self>, dev: &NetDev, skb: SkBuff) -> TxOutcome;
+
+    /// Fills in interface statistics (`ndo_get_stats64`); must not sleep.
+    fn get_stats64(_this: Pin<&Self>, _dev: &NetDev, _stats: &mut Stats64) {}
+
+    /// Programs the receive filters from the flags and address lists
+    /// (`ndo_set_rx_mode`), with the address list lock held: must not sleep.
+    fn set_rx_mode(_this: Pin<&Self>, _dev: &NetDev) {}
+
+    /// The TX queue has been stopped longer than `watchdog_timeo` (`ndo_tx_timeout`), in
+    /// timer context.
+    fn tx_timeout(_this: Pin<&Self>, _dev: &NetDev) {}
 }
 
 /// Recovers the device and its private data inside a net_device callback.
@@ -135,6 +215,21 @@ impl<T: Operations + ethtool::Operations> OpsTable<T> {
         ndo_stop: Some(Self::stop),
         ndo_start_xmit: Some(Self::start_xmit),
         ndo_validate_addr: Some(bindings::eth_validate_addr),
+        ndo_get_stats64: if T::HAS_GET_STATS64 {
+            Some(Self::get_stats64)
+        } else {
+            None
+        },
+        ndo_set_rx_mode: if T::HAS_SET_RX_MODE {
+            Some(Self::set_rx_mode)
+        } else {
+            None
+        },
+        ndo_tx_timeout: if T::HAS_TX_TIMEOUT {
+            Some(Self::tx_timeout)
+        } else {
+            None
+        },
         // SAFETY: All-zero is valid for this struct of optional function pointers.
         ..unsafe { core::mem::zeroed() }
     };
@@ -143,6 +238,9 @@ impl<T: Operations + ethtool::Operations> OpsTable<T> {
         &Self::OPS
     }
 
+    /// # Safety
+    ///
+    /// `dev` must be a device registered by [`Registration::new`] with private data `T`.
     unsafe extern "C" fn open(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: The core calls `ndo_open` only on a registered device.
         let (dev, this) = unsafe { callback_args::<T>(dev) };
@@ -152,6 +250,9 @@ impl<T: Operations + ethtool::Operations> OpsTable<T> {
         }
     }
 
+    /// # Safety
+    ///
+    /// `dev` must be a device registered by [`Registration::new`] with private data `T`.
     unsafe extern "C" fn stop(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: The core calls `ndo_stop` only on a registered device.
         let (dev, this) = unsafe { callback_args::<T>(dev) };
@@ -161,6 +262,43 @@ impl<T: Operations + ethtool::Operations> OpsTable<T> {
         }
     }
 
+    /// # Safety
+    ///
+    /// `dev` must be a device registered by [`Registration::new`] with private data `T`,
+    /// and `stats` valid for writes.
+    unsafe extern "C" fn get_stats64(
+        dev: *mut bindings::net_device,
+        stats: *mut bindings::rtnl_link_stats64,
+    ) {
+        // SAFETY: The core calls this only on a registered device.
+        let (dev, this) = unsafe { callback_args::<T>(dev) };
+        // SAFETY: `stats` is valid and ours for the call; `Stats64` is transparent.
+        let stats = unsafe { &mut *stats.cast::<Stats64>() };
+        T::get_stats64(this, dev, stats);
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a device registered by [`Registration::new`] with private data `T`.
+    unsafe extern "C" fn set_rx_mode(dev: *mut bindings::net_device) {
+        // SAFETY: The core calls this only on a registered device.
+        let (dev, this) = unsafe { callback_args::<T>(dev) };
+        T::set_rx_mode(this, dev);
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a device registered by [`Registration::new`] with private data `T`.
+    unsafe extern "C" fn tx_timeout(dev: *mut bindings::net_device, _txqueue: c_uint) {
+        // SAFETY: The core calls this only on a registered device.
+        let (dev, this) = unsafe { callback_args::<T>(dev) };
+        T::tx_timeout(this, dev);
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a device registered by [`Registration::new`] with private data `T`,
+    /// and `skb` a buffer whose ownership the caller passes.
     unsafe extern "C" fn start_xmit(
         skb: *mut bindings::sk_buff,
         dev: *mut bindings::net_device,
@@ -174,6 +312,11 @@ impl<T: Operations + ethtool::Operations> OpsTable<T> {
         let skb = unsafe { SkBuff::from_raw(skb) };
         match T::start_xmit(this, dev, skb) {
             TxOutcome::Consumed => bindings::netdev_tx_NETDEV_TX_OK,
+            TxOutcome::Busy(skb) => {
+                // The stack requeues the skb it still owns.
+                let _ = skb.into_raw();
+                bindings::netdev_tx_NETDEV_TX_BUSY
+            }
         }
     }
 }
@@ -270,6 +413,12 @@ impl<'a, T: Operations + ethtool::Operations + 'a> Registration<'a, T> {
             dev,
             _data: PhantomData,
         })
+    }
+
+    /// The driver's private data.
+    pub(crate) fn data(&self) -> Pin<&T> {
+        // SAFETY: By the type invariant the private area holds a pinned, initialised `T`.
+        unsafe { callback_args::<T>(self.dev.as_ptr()).1 }
     }
 
     /// The registered device.

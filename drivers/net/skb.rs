@@ -6,11 +6,17 @@
 
 use core::ptr::NonNull;
 
-use super::bindings;
+use kernel::prelude::*;
+
+use super::{
+    bindings,
+    netdev::NetDev, //
+};
 
 /// An owned socket buffer.
 ///
-/// Dropping it frees the buffer as a drop (`dev_kfree_skb_any`), which is safe in any context.
+/// Dropping it frees the buffer as a drop (`dev_kfree_skb_any`), which is safe in any
+/// context; [`SkBuff::consume`] frees a transmitted one.
 ///
 /// # Invariants
 ///
@@ -19,6 +25,8 @@ pub(crate) struct SkBuff(NonNull<bindings::sk_buff>);
 
 // SAFETY: An owned `sk_buff` may be handed to and freed from any thread.
 unsafe impl Send for SkBuff {}
+// SAFETY: Shared references only read fields that do not change while we own it.
+unsafe impl Sync for SkBuff {}
 
 impl SkBuff {
     /// Takes ownership of `ptr`.
@@ -29,6 +37,92 @@ impl SkBuff {
     pub(super) unsafe fn from_raw(ptr: NonNull<bindings::sk_buff>) -> Self {
         // INVARIANT: Guaranteed by the caller.
         Self(ptr)
+    }
+
+    pub(super) fn as_raw(&self) -> *mut bindings::sk_buff {
+        self.0.as_ptr()
+    }
+
+    /// Gives up ownership to C.
+    pub(super) fn into_raw(self) -> *mut bindings::sk_buff {
+        let ptr = self.0.as_ptr();
+        core::mem::forget(self);
+        ptr
+    }
+
+    /// Length of the packet data in bytes (linear part and fragments).
+    pub(crate) fn len(&self) -> u32 {
+        // SAFETY: By the type invariant the buffer is valid.
+        unsafe { (*self.as_raw()).len }
+    }
+
+    /// Length of the linear part.
+    pub(crate) fn head_len(&self) -> u32 {
+        // SAFETY: By the type invariant the buffer is valid.
+        unsafe { bindings::re1000_skb_headlen(self.as_raw()) }
+    }
+
+    /// Number of page fragments.
+    pub(crate) fn nr_frags(&self) -> u32 {
+        // SAFETY: By the type invariant the buffer is valid.
+        unsafe { bindings::re1000_skb_nr_frags(self.as_raw()) }
+    }
+
+    /// Extends the data by `len` bytes written by the device (`skb_put`).
+    pub(super) fn put(&mut self, len: u32) {
+        // SAFETY: Callers pass at most the size the buffer was allocated for.
+        unsafe { bindings::skb_put(self.as_raw(), len) };
+    }
+
+    /// Appends `data`, failing if the buffer lacks tailroom.
+    pub(crate) fn put_slice(&mut self, data: &[u8]) -> Result {
+        let len = u32::try_from(data.len()).map_err(|_| EINVAL)?;
+        // SAFETY: The buffer is valid; `end` and `tail` bound its tailroom.
+        let tailroom = unsafe {
+            let skb = self.as_raw();
+            (*skb).end.saturating_sub((*skb).tail)
+        };
+        if len > tailroom {
+            return Err(ENOSPC);
+        }
+        // SAFETY: `skb_put` returns the start of `len` bytes of tailroom, checked above.
+        unsafe {
+            let dst = bindings::skb_put(self.as_raw(), len).cast::<u8>();
+            core::ptr::copy_nonoverlapping(data.as_ptr(), dst, data.len());
+        }
+        Ok(())
+    }
+
+    /// Zero-pads the packet to `len` bytes. On failure the C side has freed the buffer.
+    pub(crate) fn pad_to(self, len: u32) -> Result<Self> {
+        let ptr = self.into_raw();
+        // SAFETY: `ptr` is valid and ours; `skb_put_padto` frees it when it fails.
+        if unsafe { bindings::re1000_skb_put_padto(ptr, len) } != 0 {
+            return Err(ENOMEM);
+        }
+        // SAFETY: On success we still own the valid buffer.
+        Ok(unsafe { Self::from_raw(NonNull::new_unchecked(ptr)) })
+    }
+
+    /// Records the software TX timestamp, if one was requested.
+    pub(crate) fn tx_timestamp(&mut self) {
+        // SAFETY: By the type invariant the buffer is valid.
+        unsafe { bindings::re1000_skb_tx_timestamp(self.as_raw()) }
+    }
+
+    /// Sets the protocol from the Ethernet header and pulls it (`eth_type_trans`).
+    pub(crate) fn eth_type_trans(&mut self, dev: &NetDev) {
+        // SAFETY: The buffer holds at least a full Ethernet header (callers check the
+        // length) and `dev` is valid.
+        unsafe { bindings::re1000_skb_set_protocol_eth(self.as_raw(), dev.as_raw()) };
+    }
+
+    /// Frees a transmitted buffer from NAPI poll (`napi_consume_skb`); `budget` 0 means
+    /// not in NAPI context.
+    pub(crate) fn consume(self, budget: u32) {
+        let budget = c_int::try_from(budget).unwrap_or(c_int::MAX);
+        // SAFETY: Ownership passes to C.
+        unsafe { bindings::napi_consume_skb(self.into_raw(), budget) }
     }
 }
 

@@ -105,6 +105,9 @@ impl<T: HasDelayedWork> DelayedWork<T> {
         unsafe { bindings::cancel_delayed_work_sync(self.as_raw()) };
     }
 
+    /// # Safety
+    ///
+    /// `work` must be the `work_struct` of a `DelayedWork<T>` initialised by [`Self::new`].
     unsafe extern "C" fn run_raw(work: *mut bindings::work_struct) {
         // `work` is the first member of `delayed_work`, which is the first field of this
         // `repr(C)` struct, so both pointers are equal.

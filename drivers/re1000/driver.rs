@@ -114,9 +114,12 @@ impl pci::Driver for Re1000Driver {
             watchdog_timeo: msecs_to_jiffies(TX_TIMEOUT_MS),
         };
         let bound: &'bound pci::Device<kernel::device::Bound> = pdev;
+        let irq = crate::net::pci::legacy_irq(bound);
         let netdev = Registration::new(bound.as_ref(), &config, |netdev| {
-            Adapter::new(bound, netdev, hw)
+            Adapter::new(bound, netdev, hw, irq)
         })?;
+        let (tx, rx) = crate::ring_size_params();
+        netdev.data().set_initial_ring_sizes(tx, rx);
         // Report no carrier until the watchdog has seen the link (as the C driver).
         netdev.netdev().carrier_off();
         dev_info!(

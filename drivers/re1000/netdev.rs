@@ -1,40 +1,83 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The driver's private data and its `net_device_ops`.
+//! The driver's private data and its `net_device_ops`: bringing the interface up and
+//! down, and transmitting.
 
 use kernel::{
     device::Bound,
-    pci,
+    new_spinlock, pci,
     prelude::*,
-    sync::atomic::{
-        Atomic,
-        Relaxed, //
+    sync::{
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
+        SpinLock,
     },
 };
 
 use crate::{
     hw::Hw,
+    logic::ring::{
+        self,
+        DEFAULT_DESCRIPTORS, //
+    },
     net::{
+        irq::IrqLine,
+        napi::Napi,
         netdev::{
             NetDev,
             Operations,
+            Stats64,
             TxOutcome, //
         },
         skb::SkBuff,
         workqueue::DelayedWork, //
     },
+    ring::{
+        rx::RxRing,
+        tx::{
+            TxError,
+            TxRing,
+            MAX_DESCS_PER_PACKET, //
+        },
+    },
+    stats::{
+        self,
+        SwStats, //
+    },
 };
 
+/// Frames shorter than this are zero-padded before transmission (ETH_ZLEN).
+const MIN_FRAME_LEN: u32 = 60;
+
 /// Per-device state, living in the net_device's private area.
+///
+/// Deferred work, the interrupt and NAPI come first so that they are stopped before
+/// anything they use is dropped.
 #[pin_data(PinnedDrop)]
 pub(crate) struct Adapter<'a> {
-    /// The link watchdog; first, so that it is cancelled before anything else drops.
+    /// The link watchdog.
     #[pin]
     pub(crate) watchdog: DelayedWork<Adapter<'a>>,
+    /// The device's INTx line, requested while the interface is up.
+    pub(crate) irq: IrqLine<Adapter<'a>>,
+    /// RX/TX polling.
+    #[pin]
+    pub(crate) napi: Napi<Adapter<'a>>,
+    /// The transmit ring: taken by `start_xmit` and the NAPI poll (both softirq), and
+    /// installed/removed by open/stop while neither can run.
+    #[pin]
+    pub(crate) tx_ring: SpinLock<Option<TxRing<'a>>>,
+    /// The receive ring: taken by the NAPI poll, and by open/stop while it cannot run.
+    #[pin]
+    pub(crate) rx_ring: SpinLock<Option<RxRing<'a>>>,
+    /// Ring sizes for the next open.
+    pub(crate) tx_ring_size: Atomic<u32>,
+    pub(crate) rx_ring_size: Atomic<u32>,
     /// Whether the interface is up; the watchdog re-arms itself only while it is.
     pub(crate) running: Atomic<bool>,
-    /// Packets dropped by `start_xmit`.
-    pub(crate) tx_dropped: Atomic<u64>,
+    pub(crate) stats: SwStats,
     pub(crate) netdev: &'a NetDev,
     pub(crate) pdev: &'a pci::Device<Bound>,
     pub(crate) hw: Hw<'a>,
@@ -45,24 +88,74 @@ impl<'a> Adapter<'a> {
         pdev: &'a pci::Device<Bound>,
         netdev: &'a NetDev,
         hw: Hw<'a>,
+        irq: u32,
     ) -> impl PinInit<Self, Error> + 'a {
         try_pin_init!(Self {
             watchdog <- DelayedWork::new(),
+            irq: IrqLine::new(irq),
+            napi <- Napi::new(netdev),
+            tx_ring <- new_spinlock!(None, "re1000_tx_ring"),
+            rx_ring <- new_spinlock!(None, "re1000_rx_ring"),
+            tx_ring_size: Atomic::new(DEFAULT_DESCRIPTORS),
+            rx_ring_size: Atomic::new(DEFAULT_DESCRIPTORS),
             running: Atomic::new(false),
-            tx_dropped: Atomic::new(0),
+            stats: SwStats::new(),
             netdev,
             pdev,
             hw,
         })
+    }
+
+    /// Takes the ring sizes from the module parameters, falling back to the default
+    /// (with a warning) for a size the hardware cannot use.
+    pub(crate) fn set_initial_ring_sizes(&self, tx: u32, rx: u32) {
+        for (name, value, slot) in [
+            ("tx_descriptors", tx, &self.tx_ring_size),
+            ("rx_descriptors", rx, &self.rx_ring_size),
+        ] {
+            match ring::check_size(value) {
+                Ok(n) => slot.store(n, Relaxed),
+                Err(e) => dev_warn!(
+                    self.pdev,
+                    "{}={} is invalid ({:?}; 48-4096, multiple of 8), using {}\n",
+                    name,
+                    value,
+                    e,
+                    DEFAULT_DESCRIPTORS
+                ),
+            }
+        }
+    }
+
+    /// Allocates both rings, programs them and enables the receiver and transmitter.
+    fn up(&self) -> Result {
+        let dev = self.pdev.as_ref();
+        let tx = TxRing::new(dev, self.tx_ring_size.load(Relaxed))?;
+        let rx = RxRing::new(dev, self.netdev, self.rx_ring_size.load(Relaxed))?;
+        self.hw.configure_tx(tx.descs());
+        self.hw.configure_rx(rx.descs(), rx.tail());
+        *self.tx_ring.lock() = Some(tx);
+        *self.rx_ring.lock() = Some(rx);
+        self.netdev.reset_queue();
+        Ok(())
+    }
+
+    /// Stops the device's DMA, then frees both rings and their buffers.
+    fn down(&self) {
+        self.hw.quiesce();
+        *self.tx_ring.lock() = None;
+        *self.rx_ring.lock() = None;
+        self.netdev.reset_queue();
     }
 }
 
 #[pinned_drop]
 impl PinnedDrop for Adapter<'_> {
     fn drop(self: Pin<&mut Self>) {
-        // The interface is unregistered (and so stopped) by now; make sure no deferred
-        // work runs and the device does no DMA before the BAR is unmapped.
+        // The interface is unregistered (and so stopped) by now; make sure nothing
+        // deferred runs and the device does no DMA before the BAR is unmapped.
         self.watchdog.cancel_sync();
+        self.irq.free();
         self.hw.quiesce();
     }
 }
@@ -71,7 +164,14 @@ impl PinnedDrop for Adapter<'_> {
 impl Operations for Adapter<'_> {
     fn open(this: Pin<&Self>, dev: &NetDev) -> Result {
         this.hw.set_link_up();
+        this.up()?;
+        if let Err(e) = this.irq.request(c"re1000") {
+            this.down();
+            return Err(e);
+        }
+        this.napi.enable();
         this.running.store(true, Relaxed);
+        this.irq_enable();
         // Check the link now rather than in 2 s, so carrier follows at once.
         this.watchdog.schedule(0);
         dev.start_queue();
@@ -81,15 +181,63 @@ impl Operations for Adapter<'_> {
     fn stop(this: Pin<&Self>, dev: &NetDev) -> Result {
         dev.stop_queue();
         this.running.store(false, Relaxed);
+        this.irq_disable();
+        this.irq.free();
+        this.napi.disable();
         this.watchdog.cancel_sync();
         dev.carrier_off();
+        this.down();
         Ok(())
     }
 
-    fn start_xmit(this: Pin<&Self>, _dev: &NetDev, skb: SkBuff) -> TxOutcome {
-        // No TX ring yet (issue #3): account for the packet and drop it.
-        this.tx_dropped.fetch_add(1, Relaxed);
-        drop(skb);
+    fn start_xmit(this: Pin<&Self>, dev: &NetDev, skb: SkBuff) -> TxOutcome {
+        let Ok(mut skb) = skb.pad_to(MIN_FRAME_LEN) else {
+            // `skb_put_padto` freed it.
+            stats::add(&this.stats.tx_dropped, 1);
+            return TxOutcome::Consumed;
+        };
+        let mut guard = this.tx_ring.lock();
+        let Some(ring) = (*guard).as_mut() else {
+            stats::add(&this.stats.tx_dropped, 1);
+            return TxOutcome::Consumed;
+        };
+        skb.tx_timestamp();
+        match ring.queue(skb) {
+            Ok(bytes) => dev.sent_queue(bytes),
+            Err(TxError::RingFull(skb)) => {
+                // Should not happen: the queue is stopped before the ring can fill.
+                dev.stop_queue();
+                return TxOutcome::Busy(skb);
+            }
+            Err(TxError::MappingFailed) => {
+                stats::add(&this.stats.tx_dropped, 1);
+            }
+        }
+        // Stop before the next packet could find the ring full.
+        if ring.unused() < MAX_DESCS_PER_PACKET + 2 {
+            dev.stop_queue();
+        }
+        // One doorbell per batch: the stack tells us when more packets follow.
+        if !dev.xmit_more() || dev.queue_stopped() {
+            this.hw.set_tx_tail(ring.tail());
+        }
         TxOutcome::Consumed
+    }
+
+    fn get_stats64(this: Pin<&Self>, _dev: &NetDev, stats: &mut Stats64) {
+        this.stats.fill(stats);
+    }
+
+    fn set_rx_mode(this: Pin<&Self>, dev: &NetDev) {
+        // Until the multicast hash filter is programmed, any joined group (IPv6 always
+        // joins some) switches on multicast promiscuous mode.
+        let promisc = dev.promiscuous();
+        let all_multi = promisc || dev.all_multicast() || dev.mc_count() > 0;
+        this.hw.set_filter_mode(promisc, all_multi);
+    }
+
+    fn tx_timeout(this: Pin<&Self>, dev: &NetDev) {
+        stats::add(&this.stats.tx_timeout_count, 1);
+        dev_warn!(this.pdev, "{}: TX timeout\n", dev.name());
     }
 }

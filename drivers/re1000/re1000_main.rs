@@ -11,10 +11,13 @@ mod net;
 mod driver;
 mod ethtool;
 mod hw;
+mod irq;
 mod link;
 mod logic;
 mod netdev;
 mod regs;
+mod ring;
+mod stats;
 
 /// Reported by `ethtool -i`.
 const DRIVER_VERSION: &str = "0.1.0";
@@ -25,4 +28,32 @@ kernel::module_pci_driver! {
     authors: ["The re1000 developers"],
     description: "Intel(R) PRO/1000 (8254x) network driver in Rust",
     license: "GPL v2",
+    params: {
+        copybreak: u32 {
+            default: 256,
+            description: "Maximum size of packet that is copied to a new buffer on receive",
+        },
+        tx_descriptors: u32 {
+            default: 256,
+            description: "Transmit descriptors per ring (48-4096, multiple of 8)",
+        },
+        rx_descriptors: u32 {
+            default: 256,
+            description: "Receive descriptors per ring (48-4096, multiple of 8)",
+        },
+    },
+}
+
+/// Received frames up to this size are copied into a fresh skb and their DMA buffer is
+/// reused (module parameter `copybreak`, as the C driver's).
+pub(crate) fn copybreak() -> u32 {
+    module_parameters::copybreak.value()
+}
+
+/// Initial ring sizes from the module parameters `tx_descriptors`/`rx_descriptors`.
+pub(crate) fn ring_size_params() -> (u32, u32) {
+    (
+        module_parameters::tx_descriptors.value(),
+        module_parameters::rx_descriptors.value(),
+    )
 }

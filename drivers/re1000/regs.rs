@@ -71,8 +71,23 @@ register! {
         13:13 ee_rst;
     }
 
-    /// Interrupt Cause Read (SDM 13.4.17): clears on read.
+    /// Interrupt Cause Read (SDM 13.4.17): clears on read. Bit values in [`irq_cause`].
     pub(crate) ICR(u32) @ 0x00C0 {
+        31:0 causes;
+    }
+
+    /// Interrupt Throttling (SDM 13.4.18): minimum gap between interrupts, 256 ns units.
+    pub(crate) ITR(u32) @ 0x00C4 {
+        15:0 interval;
+    }
+
+    /// Interrupt Cause Set (SDM 13.4.19): write 1s to raise causes.
+    pub(crate) ICS(u32) @ 0x00C8 {
+        31:0 causes;
+    }
+
+    /// Interrupt Mask Set/Read (SDM 13.4.20): write 1s to unmask.
+    pub(crate) IMS(u32) @ 0x00D0 {
         31:0 causes;
     }
 
@@ -83,16 +98,115 @@ register! {
 
     /// Receive Control (SDM 13.4.22).
     pub(crate) RCTL(u32) @ 0x0100 {
+        /// Strip the Ethernet CRC from received frames.
+        26:26 secrc;
+        /// Buffer size extension (x16).
+        25:25 bsex;
+        /// Broadcast accept mode.
+        15:15 bam;
+        /// Multicast offset: which address bits index the MTA.
+        13:12 mo;
+        /// Descriptor minimum threshold (RXDMT0) as a fraction of the ring.
+        9:8 rdmts;
+        /// Long packet enable (frames over 1522 bytes).
+        5:5 lpe;
+        /// Multicast promiscuous.
+        4:4 mpe;
+        /// Unicast promiscuous.
+        3:3 upe;
         /// Receiver enable.
         1:1 en;
     }
 
+    /// Receive Descriptor Base Address Low/High (SDM 13.4.25-26).
+    pub(crate) RDBAL(u32) @ 0x2800 {
+        31:0 addr;
+    }
+    pub(crate) RDBAH(u32) @ 0x2804 {
+        31:0 addr;
+    }
+    /// Receive Descriptor Length in bytes, a multiple of 128 (SDM 13.4.27).
+    pub(crate) RDLEN(u32) @ 0x2808 {
+        19:0 len;
+    }
+    /// Receive Descriptor Head (SDM 13.4.28).
+    pub(crate) RDH(u32) @ 0x2810 {
+        15:0 index;
+    }
+    /// Receive Descriptor Tail (SDM 13.4.29): first descriptor software still owns.
+    pub(crate) RDT(u32) @ 0x2818 {
+        15:0 index;
+    }
+    /// Receive Delay Timer (SDM 13.4.30), 1.024 us units.
+    pub(crate) RDTR(u32) @ 0x2820 {
+        15:0 delay;
+    }
+    /// Receive Interrupt Absolute Delay (SDM 13.4.31), 82540+.
+    pub(crate) RADV(u32) @ 0x282C {
+        15:0 delay;
+    }
+
     /// Transmit Control (SDM 13.4.33).
     pub(crate) TCTL(u32) @ 0x0400 {
+        /// Re-transmit on late collision.
+        24:24 rtlc;
+        /// Collision distance.
+        21:12 cold;
+        /// Collision threshold.
+        11:4 ct;
         /// Pad short packets.
         3:3 psp;
         /// Transmitter enable.
         1:1 en;
+    }
+
+    /// Transmit Inter-Packet Gap (SDM 13.4.34).
+    pub(crate) TIPG(u32) @ 0x0410 {
+        29:20 ipgr2;
+        19:10 ipgr1;
+        9:0 ipgt;
+    }
+
+    /// Transmit Descriptor Base Address Low/High (SDM 13.4.38-39).
+    pub(crate) TDBAL(u32) @ 0x3800 {
+        31:0 addr;
+    }
+    pub(crate) TDBAH(u32) @ 0x3804 {
+        31:0 addr;
+    }
+    /// Transmit Descriptor Length in bytes (SDM 13.4.40).
+    pub(crate) TDLEN(u32) @ 0x3808 {
+        19:0 len;
+    }
+    /// Transmit Descriptor Head (SDM 13.4.41).
+    pub(crate) TDH(u32) @ 0x3810 {
+        15:0 index;
+    }
+    /// Transmit Descriptor Tail (SDM 13.4.42): where software adds descriptors.
+    pub(crate) TDT(u32) @ 0x3818 {
+        15:0 index;
+    }
+    /// Transmit Interrupt Delay Value (SDM 13.4.43), 1.024 us units.
+    pub(crate) TIDV(u32) @ 0x3820 {
+        15:0 delay;
+    }
+    /// Transmit Absolute Interrupt Delay (SDM 13.4.44), 82540+.
+    pub(crate) TADV(u32) @ 0x382C {
+        15:0 delay;
+    }
+
+    /// Multicast Table Array (SDM 13.4.61): 4096-bit hash filter.
+    pub(crate) MTA(u32)[128] @ 0x5200 {
+        31:0 bits;
+    }
+
+    /// Missed Packets Count (SDM 13.7.4): frames dropped for lack of FIFO/buffers.
+    pub(crate) MPC(u32) @ 0x4010 {
+        31:0 count;
+    }
+    /// Receive No Buffers Count (SDM 13.7.32).
+    pub(crate) RNBC(u32) @ 0x40A0 {
+        31:0 count;
     }
 
     /// Receive Address Low (SDM 13.4.62): MAC bytes 0..4 of filter entry n.
@@ -106,4 +220,21 @@ register! {
         31:31 av;
         15:0 addr_hi;
     }
+}
+
+/// Interrupt cause bits, shared by ICR, ICS, IMS and IMC (SDM table 13-70).
+pub(crate) mod irq_cause {
+    /// Transmit descriptor written back.
+    pub(crate) const TXDW: u32 = 1 << 0;
+    /// Link status change.
+    pub(crate) const LSC: u32 = 1 << 2;
+    /// Receive sequence error.
+    pub(crate) const RXSEQ: u32 = 1 << 3;
+    /// Receive descriptors below the minimum threshold.
+    pub(crate) const RXDMT0: u32 = 1 << 4;
+    /// Receive timer: frames arrived.
+    pub(crate) const RXT0: u32 = 1 << 7;
+    /// What the driver unmasks while the interface is up (the C driver's
+    /// IMS_ENABLE_MASK).
+    pub(crate) const ENABLED: u32 = RXT0 | TXDW | RXDMT0 | RXSEQ | LSC;
 }

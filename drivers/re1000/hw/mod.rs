@@ -9,6 +9,7 @@ use crate::regs::BAR0_SIZE;
 
 pub(crate) mod eeprom;
 pub(crate) mod mac;
+pub(crate) mod rings;
 
 /// The memory-mapped register BAR.
 pub(crate) type Bar0<'a> = pci::Bar<'a, BAR0_SIZE>;

@@ -3,7 +3,9 @@
 //! Pure logic with no kernel dependency, compiled into the module and, unchanged, into
 //! the host unit tests (`drivers/re1000/hosttest`).
 
+pub(crate) mod desc;
 pub(crate) mod eeprom;
 pub(crate) mod mac;
 pub(crate) mod microwire;
+pub(crate) mod ring;
 pub(crate) mod status;

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! DMA for NIC rings: descriptor rings in coherent memory and streaming mappings of
+//! packet buffers.
+//!
+//! Linux 7.3's `kernel::dma` has coherent allocations but no `dma_map_single` or
+//! `dma_sync_single_*`; those are here.
+//!
+//! C header: [`include/linux/dma-mapping.h`](srctree/include/linux/dma-mapping.h)
+
+use core::ptr::NonNull;
+
+use kernel::{
+    device::{
+        Bound,
+        Device, //
+    },
+    dma::Coherent,
+    prelude::*,
+};
+
+use super::{
+    bindings,
+    netdev::NetDev,
+    skb::SkBuff, //
+};
+
+/// A 16-byte hardware descriptor as two little-endian 64-bit words.
+pub(crate) type RawDesc = [u64; 2];
+
+fn raw_dev(dev: &Device<Bound>) -> *mut bindings::device {
+    // `Device` is a transparent wrapper of `struct device`.
+    core::ptr::from_ref(dev).cast_mut().cast()
+}
+
+/// Orders reads of descriptor memory after the read that saw DD (`dma_rmb`).
+pub(crate) fn dma_rmb() {
+    // SAFETY: A memory barrier.
+    unsafe { bindings::re1000_dma_rmb() }
+}
+
+/// A ring of descriptors in coherent DMA memory that the device reads and writes.
+///
+/// # Invariants
+///
+/// `mem` holds exactly `count` descriptors.
+pub(crate) struct DescRing {
+    mem: Coherent<[RawDesc]>,
+    count: u32,
+}
+
+impl DescRing {
+    /// Allocates a zeroed ring of `count` descriptors.
+    pub(crate) fn new(dev: &Device<Bound>, count: u32) -> Result<Self> {
+        let len = usize::try_from(count).map_err(|_| EINVAL)?;
+        let mem = Coherent::<RawDesc>::zeroed_slice(dev, len, GFP_KERNEL)?;
+        Ok(Self { mem, count })
+    }
+
+    /// Number of descriptors.
+    pub(crate) fn count(&self) -> u32 {
+        self.count
+    }
+
+    /// Bus address of descriptor 0, for the base address registers.
+    pub(crate) fn dma_address(&self) -> u64 {
+        self.mem.dma_address()
+    }
+
+    /// Size in bytes, for the length register.
+    pub(crate) fn size_bytes(&self) -> u32 {
+        self.count * 16
+    }
+
+    fn slot(&self, i: u32) -> Option<*mut RawDesc> {
+        if i >= self.count {
+            return None;
+        }
+        let base: *mut RawDesc = self.mem.as_mut_ptr().cast();
+        // `i < count`, so the result stays inside the allocation.
+        Some(base.wrapping_add(i as usize))
+    }
+
+    /// Reads descriptor `i` as the device last wrote it; zeros if `i` is out of range.
+    pub(crate) fn read(&self, i: u32) -> RawDesc {
+        match self.slot(i) {
+            // SAFETY: `p` is inside the live allocation; the device may write it
+            // concurrently, so the read is volatile.
+            Some(p) => unsafe { p.read_volatile() },
+            None => [0; 2],
+        }
+    }
+
+    /// Writes descriptor `i`; ignored if `i` is out of range.
+    pub(crate) fn write(&self, i: u32, desc: RawDesc) {
+        if let Some(p) = self.slot(i) {
+            // SAFETY: `p` is inside the live allocation; volatile because the device
+            // reads it.
+            unsafe { p.write_volatile(desc) }
+        }
+    }
+}
+
+/// Direction of a streaming mapping.
+#[derive(Clone, Copy)]
+enum Direction {
+    ToDevice,
+    FromDevice,
+}
+
+impl Direction {
+    fn raw(self) -> bindings::dma_data_direction {
+        match self {
+            Direction::ToDevice => bindings::dma_data_direction::DMA_TO_DEVICE,
+            Direction::FromDevice => bindings::dma_data_direction::DMA_FROM_DEVICE,
+        }
+    }
+}
+
+/// How a mapping was made, which decides how it is unmapped.
+#[derive(Clone, Copy)]
+enum Kind {
+    Single,
+    Page,
+}
+
+/// A streaming DMA mapping of `len` bytes; unmapped on drop.
+///
+/// # Invariants
+///
+/// `addr` is a successful mapping of `len` bytes for `dev` made as `kind`/`dir`.
+pub(crate) struct Mapping<'a> {
+    dev: &'a Device<Bound>,
+    addr: u64,
+    len: u32,
+    kind: Kind,
+    dir: Direction,
+}
+
+impl<'a> Mapping<'a> {
+    /// Bus address for the descriptor.
+    pub(crate) fn addr(&self) -> u64 {
+        self.addr
+    }
+
+    /// Mapped length in bytes.
+    pub(crate) fn len(&self) -> u32 {
+        self.len
+    }
+
+    fn checked(
+        dev: &'a Device<Bound>,
+        addr: u64,
+        len: u32,
+        kind: Kind,
+        dir: Direction,
+    ) -> Result<Self> {
+        // SAFETY: `addr` was just returned by a mapping call for `dev`.
+        if unsafe { bindings::re1000_dma_mapping_error(raw_dev(dev), addr) } != 0 {
+            return Err(ENOMEM);
+        }
+        Ok(Self {
+            dev,
+            addr,
+            len,
+            kind,
+            dir,
+        })
+    }
+
+    /// Makes the device's writes to the first `len` bytes visible to the CPU.
+    fn sync_for_cpu(&self, len: u32) {
+        // SAFETY: By the type invariant `addr` is a live mapping of at least `len` bytes.
+        unsafe {
+            bindings::re1000_dma_sync_single_for_cpu(
+                raw_dev(self.dev),
+                self.addr,
+                len.min(self.len) as usize,
+                self.dir.raw(),
+            )
+        }
+    }
+
+    /// Hands the first `len` bytes back to the device.
+    fn sync_for_device(&self, len: u32) {
+        // SAFETY: As in `sync_for_cpu`.
+        unsafe {
+            bindings::re1000_dma_sync_single_for_device(
+                raw_dev(self.dev),
+                self.addr,
+                len.min(self.len) as usize,
+                self.dir.raw(),
+            )
+        }
+    }
+}
+
+impl Drop for Mapping<'_> {
+    fn drop(&mut self) {
+        let dev = raw_dev(self.dev);
+        let len = self.len as usize;
+        // SAFETY: By the type invariant this is a live mapping made as `kind`.
+        unsafe {
+            match self.kind {
+                Kind::Single => {
+                    bindings::re1000_dma_unmap_single(dev, self.addr, len, self.dir.raw())
+                }
+                Kind::Page => bindings::re1000_dma_unmap_page(dev, self.addr, len, self.dir.raw()),
+            }
+        }
+    }
+}
+
+/// Maps the linear part of `skb` for transmission.
+pub(crate) fn map_tx_head<'a>(dev: &'a Device<Bound>, skb: &SkBuff) -> Result<Mapping<'a>> {
+    let len = skb.head_len();
+    // SAFETY: The skb is valid and its linear data spans `head_len` bytes; it stays
+    // alive until the mapping is dropped (the TX ring keeps both).
+    let addr = unsafe {
+        bindings::re1000_dma_map_single(
+            raw_dev(dev),
+            bindings::re1000_skb_data(skb.as_raw()).cast(),
+            len as usize,
+            Direction::ToDevice.raw(),
+        )
+    };
+    Mapping::checked(dev, addr, len, Kind::Single, Direction::ToDevice)
+}
+
+/// Maps page fragment `i` of `skb` for transmission.
+pub(crate) fn map_tx_frag<'a>(dev: &'a Device<Bound>, skb: &SkBuff, i: u32) -> Result<Mapping<'a>> {
+    if i >= skb.nr_frags() {
+        return Err(EINVAL);
+    }
+    // SAFETY: `i` is a valid fragment index of a valid skb.
+    let (addr, len) = unsafe {
+        (
+            bindings::re1000_skb_frag_dma_map(raw_dev(dev), skb.as_raw(), i),
+            bindings::re1000_skb_frag_size(skb.as_raw(), i),
+        )
+    };
+    Mapping::checked(dev, addr, len, Kind::Page, Direction::ToDevice)
+}
+
+/// A receive buffer: an skb whose data area is mapped for the device to write.
+pub(crate) struct RxBuffer<'a> {
+    // Field order: unmap before the skb is freed.
+    mapping: Mapping<'a>,
+    skb: SkBuff,
+}
+
+impl<'a> RxBuffer<'a> {
+    /// Allocates an skb for `len` bytes (IP-aligned) and maps it. Callable in softirq
+    /// context (GFP_ATOMIC).
+    pub(crate) fn alloc(dev: &'a Device<Bound>, netdev: &NetDev, len: u32) -> Result<Self> {
+        // SAFETY: `netdev` is valid; a null return is handled.
+        let raw = unsafe { bindings::re1000_netdev_alloc_skb_ip_align(netdev.as_raw(), len) };
+        let raw = NonNull::new(raw).ok_or(ENOMEM)?;
+        // SAFETY: A fresh skb that we own.
+        let skb = unsafe { SkBuff::from_raw(raw) };
+        // SAFETY: The skb's data area has room for `len` bytes and lives as long as the
+        // mapping (both are owned by `Self`).
+        let addr = unsafe {
+            bindings::re1000_dma_map_single(
+                raw_dev(dev),
+                bindings::re1000_skb_data(skb.as_raw()).cast(),
+                len as usize,
+                Direction::FromDevice.raw(),
+            )
+        };
+        let mapping = Mapping::checked(dev, addr, len, Kind::Single, Direction::FromDevice)?;
+        Ok(Self { mapping, skb })
+    }
+
+    /// Bus address for the RX descriptor.
+    pub(crate) fn dma_addr(&self) -> u64 {
+        self.mapping.addr()
+    }
+
+    /// Size of the buffer the device may fill.
+    pub(crate) fn capacity(&self) -> u32 {
+        self.mapping.len()
+    }
+
+    /// Copies the first `len` bytes the device wrote into `dst` (copybreak), leaving
+    /// the buffer mapped for reuse. `len` is clamped to the buffer.
+    pub(crate) fn copy_to(&self, dst: &mut SkBuff, len: u32) -> Result {
+        let len = len.min(self.capacity());
+        self.mapping.sync_for_cpu(len);
+        // SAFETY: After the sync the first `len` bytes of the data area are the frame;
+        // `dst` has at least `len` bytes of tailroom (checked by `put_slice`).
+        let src = unsafe {
+            core::slice::from_raw_parts(bindings::re1000_skb_data(self.skb.as_raw()), len as usize)
+        };
+        let res = dst.put_slice(src);
+        self.mapping.sync_for_device(len);
+        res
+    }
+
+    /// Unmaps the buffer and returns its skb holding the `len` bytes received.
+    pub(crate) fn into_skb(self, len: u32) -> SkBuff {
+        let len = len.min(self.capacity());
+        let Self { mapping, mut skb } = self;
+        drop(mapping);
+        skb.put(len);
+        skb
+    }
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A shared legacy interrupt line requested and freed at run time (`ndo_open` /
+//! `ndo_stop`), whose handler is the owner `T` it is embedded in.
+//!
+//! `kernel::irq::Registration` ties the handler's lifetime to a registration object,
+//! which cannot live inside the net_device private data it needs to reach. This type
+//! follows the C pattern instead: `dev_id` is the owner, and the line is freed (which
+//! waits for running handlers) before the owner goes away.
+//!
+//! C header: [`include/linux/interrupt.h`](srctree/include/linux/interrupt.h)
+
+use core::marker::PhantomData;
+
+use kernel::{
+    prelude::*,
+    sync::atomic::{
+        Atomic,
+        Relaxed, //
+    },
+};
+
+use super::bindings;
+
+/// What an interrupt handler returns.
+pub(crate) enum IrqReturn {
+    /// Not our device's interrupt.
+    None,
+    /// Handled.
+    Handled,
+}
+
+/// Handles the interrupt, in hard interrupt context.
+pub(crate) trait IrqHandler: Sync {
+    /// Must not sleep.
+    fn handle_irq(this: Pin<&Self>) -> IrqReturn;
+}
+
+/// Implemented by [`impl_has_irq_line!`](crate::impl_has_irq_line).
+///
+/// # Safety
+///
+/// `OFFSET` must be the byte offset of an `IrqLine<Self>` field inside `Self`.
+pub(crate) unsafe trait HasIrqLine: IrqHandler + Sized {
+    /// Offset of the `IrqLine<Self>` field.
+    const OFFSET: usize;
+}
+
+/// Declares which field of a type is its [`IrqLine`].
+#[macro_export]
+macro_rules! impl_has_irq_line {
+    (impl$(<$($lt:lifetime),*>)? HasIrqLine for $owner:ty { $field:ident }) => {
+        // SAFETY: `offset_of!` gives the offset of the named field, whose type `_check`
+        // proves to be `IrqLine<$owner>`.
+        unsafe impl$(<$($lt),*>)? $crate::net::irq::HasIrqLine for $owner {
+            const OFFSET: usize = {
+                #[allow(dead_code)]
+                fn _check<'check $(, $($lt),*)?>(
+                    o: &'check $owner,
+                ) -> &'check $crate::net::irq::IrqLine<$owner> {
+                    &o.$field
+                }
+                ::core::mem::offset_of!($owner, $field)
+            };
+        }
+    };
+}
+
+/// A shared interrupt line whose handler is the owner `T`.
+///
+/// # Invariants
+///
+/// `self` lives inside a pinned `T` at `T::OFFSET`; while `requested` is true the line
+/// is requested with the owner as `dev_id`. It is freed on drop at the latest.
+pub(crate) struct IrqLine<T: HasIrqLine> {
+    irq: u32,
+    requested: Atomic<bool>,
+    _owner: PhantomData<T>,
+}
+
+impl<T: HasIrqLine> IrqLine<T> {
+    /// A line for interrupt number `irq` (e.g. a PCI device's INTx), not yet requested.
+    pub(crate) fn new(irq: u32) -> Self {
+        Self {
+            irq,
+            requested: Atomic::new(false),
+            _owner: PhantomData,
+        }
+    }
+
+    fn owner(&self) -> *mut c_void {
+        core::ptr::from_ref(self)
+            .cast::<u8>()
+            .wrapping_sub(T::OFFSET)
+            .cast_mut()
+            .cast()
+    }
+
+    /// Requests the line as shared (`IRQF_SHARED`). The handler may run at once.
+    /// Process context; callers serialise `request` and `free` (RTNL).
+    pub(crate) fn request(&self, name: &'static CStr) -> Result {
+        if self.requested.load(Relaxed) {
+            return Err(EBUSY);
+        }
+        let flags = c_ulong::try_from(bindings::IRQF_SHARED).map_err(|_| EINVAL)?;
+        // SAFETY: `owner()` is the pinned owner (type invariant), valid until `free`,
+        // which runs at the latest when the owner drops this field. `name` is static.
+        let ret = unsafe {
+            bindings::request_threaded_irq(
+                self.irq,
+                Some(Self::handle_raw),
+                None,
+                flags,
+                name.as_char_ptr(),
+                self.owner(),
+            )
+        };
+        if ret != 0 {
+            return Err(Error::from_errno(ret));
+        }
+        self.requested.store(true, Relaxed);
+        Ok(())
+    }
+
+    /// Frees the line, waiting for a running handler to finish. Sleeps.
+    pub(crate) fn free(&self) {
+        if self.requested.xchg(false, Relaxed) {
+            // SAFETY: The line was requested with this `dev_id` (type invariant).
+            unsafe { bindings::free_irq(self.irq, self.owner()) };
+        }
+    }
+
+    /// # Safety
+    ///
+    /// `dev_id` must be the owner passed to `request_threaded_irq` by [`Self::request`].
+    unsafe extern "C" fn handle_raw(_irq: c_int, dev_id: *mut c_void) -> bindings::irqreturn {
+        // SAFETY: `dev_id` is the pinned owner, alive while the line is requested.
+        let owner = unsafe { Pin::new_unchecked(&*dev_id.cast::<T>()) };
+        match T::handle_irq(owner) {
+            IrqReturn::None => bindings::irqreturn::IRQ_NONE,
+            IrqReturn::Handled => bindings::irqreturn::IRQ_HANDLED,
+        }
+    }
+}
+
+impl<T: HasIrqLine> Drop for IrqLine<T> {
+    fn drop(&mut self) {
+        self.free();
+    }
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The interrupt handler and the NAPI poll: the interrupt only masks the device and
+//! schedules NAPI; the poll cleans TX, then RX within the budget, and unmasks when done.
+
+use kernel::{io::Io, prelude::*};
+
+use crate::{
+    impl_has_irq_line,
+    impl_has_napi,
+    net::{
+        irq::{
+            IrqHandler,
+            IrqReturn, //
+        },
+        napi::{
+            Napi,
+            NapiPoll, //
+        },
+    },
+    netdev::Adapter,
+    regs::*,
+    ring::tx::WAKE_THRESHOLD,
+    stats, //
+};
+
+impl_has_napi! {
+    impl<'a> HasNapi for Adapter<'a> { napi }
+}
+
+impl_has_irq_line! {
+    impl<'a> HasIrqLine for Adapter<'a> { irq }
+}
+
+impl Adapter<'_> {
+    /// Unmasks the causes the driver handles.
+    pub(crate) fn irq_enable(&self) {
+        self.hw
+            .bar
+            .write_reg(IMS::zeroed().with_causes(irq_cause::ENABLED));
+    }
+
+    /// Masks every cause.
+    pub(crate) fn irq_disable(&self) {
+        self.hw.bar.write_reg(IMC::zeroed().with_causes(u32::MAX));
+    }
+
+    /// Frees what the device has sent and wakes the queue if it was stopped for space.
+    /// Returns whether the ring is clean.
+    fn clean_tx(&self, budget: u32) -> bool {
+        let mut guard = self.tx_ring.lock();
+        let Some(ring) = (*guard).as_mut() else {
+            return true;
+        };
+        let done = ring.clean(budget);
+        if done.packets > 0 {
+            self.netdev.completed_queue(done.packets, done.bytes);
+            stats::add(&self.stats.tx_packets, done.packets.into());
+            stats::add(&self.stats.tx_bytes, done.bytes.into());
+        }
+        if self.netdev.queue_stopped()
+            && ring.unused() >= WAKE_THRESHOLD
+            && self.netdev.carrier_ok()
+        {
+            self.netdev.wake_queue();
+            stats::add(&self.stats.tx_restart_queue, 1);
+        }
+        !ring.busy() || done.packets == 0
+    }
+
+    fn clean_rx(&self, napi: &Napi<Self>, budget: u32) -> u32 {
+        let mut guard = self.rx_ring.lock();
+        let Some(ring) = (*guard).as_mut() else {
+            return 0;
+        };
+        let copybreak = crate::copybreak();
+        let out = ring.clean(napi, self.netdev, budget, copybreak);
+        if out.refilled {
+            self.hw.set_rx_tail(ring.tail());
+        }
+        stats::add(&self.stats.rx_packets, out.packets.into());
+        stats::add(&self.stats.rx_bytes, out.bytes);
+        stats::add(&self.stats.rx_errors, out.errors.into());
+        stats::add(&self.stats.rx_length_errors, out.length_errors.into());
+        stats::add(&self.stats.rx_copybreak, out.copybreak.into());
+        stats::add(&self.stats.alloc_rx_buff_failed, out.alloc_failed.into());
+        out.packets
+    }
+}
+
+impl IrqHandler for Adapter<'_> {
+    fn handle_irq(this: Pin<&Self>) -> IrqReturn {
+        let icr = this.hw.bar.read(ICR).into_raw();
+        if icr == 0 {
+            // Not ours: the INTx line is shared.
+            return IrqReturn::None;
+        }
+        if icr & (irq_cause::LSC | irq_cause::RXSEQ) != 0 {
+            this.watchdog.schedule(1);
+        }
+        this.irq_disable();
+        if !this.napi.schedule() {
+            // Already polling (or down): the poll unmasks when it completes.
+        }
+        IrqReturn::Handled
+    }
+}
+
+impl NapiPoll for Adapter<'_> {
+    fn poll(this: Pin<&Self>, napi: &Napi<Self>, budget: u32) -> u32 {
+        stats::add(&this.stats.napi_polls, 1);
+        let tx_clean = this.clean_tx(budget);
+        let rx_done = this.clean_rx(napi, budget);
+        if !tx_clean || rx_done >= budget {
+            return budget;
+        }
+        if napi.complete_done(rx_done) && this.running.load(kernel::sync::atomic::Relaxed) {
+            this.irq_enable();
+        }
+        rx_done
+    }
+}

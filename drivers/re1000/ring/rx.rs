@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The receive ring.
+
+use kernel::{
+    device::{
+        Bound,
+        Device, //
+    },
+    prelude::*,
+};
+
+use crate::{
+    logic::{
+        desc::{
+            self,
+            RxWriteback, //
+        },
+        ring, //
+    },
+    net::{
+        dma::{
+            dma_rmb,
+            DescRing,
+            RxBuffer, //
+        },
+        napi::{
+            HasNapi,
+            Napi, //
+        },
+        netdev::NetDev,
+        skb::SkBuff,
+    },
+};
+
+/// Receive buffer size: RCTL.BSIZE = 2048 with BSEX = 0. Frames over 1522 bytes are
+/// dropped by the MAC while RCTL.LPE is clear, so 2048 always holds a frame.
+pub(crate) const BUFFER_LEN: u32 = 2048;
+/// Shortest frame handed to the stack: an Ethernet header.
+const MIN_FRAME: u16 = 14;
+/// Error bits that make a frame unusable: CE, SE, SEQ, CXE, RXE (SDM table 3-3).
+const FRAME_ERRORS: u8 = 0x01 | 0x02 | 0x04 | 0x10 | 0x80;
+/// Refill and write RDT after this many frames, not after every one.
+pub(crate) const REFILL_BATCH: u32 = 16;
+
+/// What one poll of the ring did.
+#[derive(Default)]
+pub(crate) struct RxCleaned {
+    pub(crate) packets: u32,
+    pub(crate) bytes: u64,
+    pub(crate) errors: u32,
+    pub(crate) length_errors: u32,
+    pub(crate) copybreak: u32,
+    pub(crate) alloc_failed: u32,
+    /// RDT must be written with [`RxRing::tail`].
+    pub(crate) refilled: bool,
+}
+
+/// The receive ring.
+///
+/// # Invariants
+///
+/// Descriptors from `next_to_clean` up to `next_to_use` (exclusive, mod count) are armed
+/// with the buffer in the same slot of `buffers`; RDT is `next_to_use`.
+pub(crate) struct RxRing<'a> {
+    dev: &'a Device<Bound>,
+    descs: DescRing,
+    buffers: KVec<Option<RxBuffer<'a>>>,
+    next_to_use: u32,
+    next_to_clean: u32,
+    /// Inside a frame that spans descriptors: drop until its EOP.
+    discarding: bool,
+}
+
+impl<'a> RxRing<'a> {
+    /// Allocates a ring of `count` descriptors and fills all but one with buffers.
+    pub(crate) fn new(dev: &'a Device<Bound>, netdev: &NetDev, count: u32) -> Result<Self> {
+        let descs = DescRing::new(dev, count)?;
+        let mut buffers = KVec::with_capacity(count as usize, GFP_KERNEL)?;
+        for _ in 0..count {
+            buffers.push(None, GFP_KERNEL)?;
+        }
+        let mut ring = Self {
+            dev,
+            descs,
+            buffers,
+            next_to_use: 0,
+            next_to_clean: 0,
+            discarding: false,
+        };
+        ring.refill(netdev);
+        if ring.next_to_use == 0 {
+            // Not a single buffer: opening would leave the receiver starved.
+            return Err(ENOMEM);
+        }
+        Ok(ring)
+    }
+
+    pub(crate) fn descs(&self) -> &DescRing {
+        &self.descs
+    }
+
+    /// The value for RDT.
+    pub(crate) fn tail(&self) -> u32 {
+        self.next_to_use
+    }
+
+    /// Arms every free descriptor, reusing a buffer left in its slot or allocating one.
+    /// Returns how many allocations failed (the rest is retried next poll).
+    pub(crate) fn refill(&mut self, netdev: &NetDev) -> u32 {
+        let count = self.descs.count();
+        let mut failed = 0;
+        while ring::unused(self.next_to_clean, self.next_to_use, count) > 0 {
+            let i = self.next_to_use;
+            let Some(slot) = self.buffers.get_mut(i as usize) else {
+                break;
+            };
+            if slot.is_none() {
+                match RxBuffer::alloc(self.dev, netdev, BUFFER_LEN) {
+                    Ok(buf) => *slot = Some(buf),
+                    Err(_) => {
+                        failed += 1;
+                        break;
+                    }
+                }
+            }
+            if let Some(buf) = slot.as_ref() {
+                self.descs.write(i, desc::rx_armed(buf.dma_addr()));
+            }
+            self.next_to_use = ring::next(i, count);
+        }
+        failed
+    }
+
+    /// Receives up to `budget` frames into the stack. Frames of `copybreak` bytes or
+    /// less are copied so that their buffer is reused.
+    pub(crate) fn clean<T: HasNapi>(
+        &mut self,
+        napi: &Napi<T>,
+        netdev: &NetDev,
+        budget: u32,
+        copybreak: u32,
+    ) -> RxCleaned {
+        let mut out = RxCleaned::default();
+        let count = self.descs.count();
+        let mut since_refill = 0;
+        while out.packets < budget && self.next_to_clean != self.next_to_use {
+            let i = self.next_to_clean;
+            let wb = RxWriteback::decode(&self.descs.read(i));
+            if !wb.done() {
+                break;
+            }
+            dma_rmb();
+            self.next_to_clean = ring::next(i, count);
+            since_refill += 1;
+            self.receive_one(i, wb, napi, netdev, copybreak, &mut out);
+            if since_refill >= REFILL_BATCH {
+                out.alloc_failed += self.refill(netdev);
+                out.refilled = true;
+                since_refill = 0;
+            }
+        }
+        if since_refill > 0 {
+            out.alloc_failed += self.refill(netdev);
+            out.refilled = true;
+        }
+        out
+    }
+
+    fn receive_one<T: HasNapi>(
+        &mut self,
+        i: u32,
+        wb: RxWriteback,
+        napi: &Napi<T>,
+        netdev: &NetDev,
+        copybreak: u32,
+        out: &mut RxCleaned,
+    ) {
+        let Some(slot) = self.buffers.get_mut(i as usize) else {
+            return;
+        };
+        // A frame spanning descriptors means it was larger than our buffers: without
+        // jumbo frames that is an error; drop every piece up to its EOP.
+        if !wb.end_of_packet() || self.discarding {
+            if !self.discarding {
+                out.length_errors += 1;
+            }
+            self.discarding = !wb.end_of_packet();
+            return;
+        }
+        if wb.errors & FRAME_ERRORS != 0 {
+            out.errors += 1;
+            return;
+        }
+        // Never trust the device's length beyond our buffer.
+        let len = u32::from(wb.length);
+        if wb.length < MIN_FRAME || len > BUFFER_LEN {
+            out.length_errors += 1;
+            return;
+        }
+        let skb = if len <= copybreak {
+            let Some(buf) = slot.as_ref() else {
+                return;
+            };
+            let Some(mut skb) = napi.alloc_skb(len) else {
+                out.alloc_failed += 1;
+                return;
+            };
+            if buf.copy_to(&mut skb, len).is_err() {
+                out.alloc_failed += 1;
+                return;
+            }
+            out.copybreak += 1;
+            skb
+        } else {
+            match slot.take() {
+                Some(buf) => buf.into_skb(len),
+                None => return,
+            }
+        };
+        deliver(skb, napi, netdev);
+        out.packets += 1;
+        out.bytes += u64::from(len);
+    }
+}
+
+fn deliver<T: HasNapi>(mut skb: SkBuff, napi: &Napi<T>, netdev: &NetDev) {
+    // The hardware's checksum is not used: the skb stays CHECKSUM_NONE.
+    skb.eth_type_trans(netdev);
+    napi.gro_receive(skb);
+}
