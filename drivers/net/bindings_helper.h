@@ -4,6 +4,7 @@
 #include <linux/etherdevice.h>
 #include <linux/interrupt.h>
 #include <linux/pci.h>
+#include <linux/rtnetlink.h>
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>

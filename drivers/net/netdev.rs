@@ -140,11 +140,29 @@ impl NetDev {
         unsafe { (*self.as_raw()).flags & bindings::net_device_flags_IFF_ALLMULTI != 0 }
     }
 
-    /// Number of multicast addresses joined (`netdev_mc_count`). Read under the
-    /// address lock, i.e. inside `set_rx_mode`.
-    pub(crate) fn mc_count(&self) -> u32 {
-        // SAFETY: As above; `mc.count` is a plain field.
-        unsafe { (*self.as_raw()).mc.count as u32 }
+    /// Calls `f` with each multicast address joined (`netdev_for_each_mc_addr`). Only
+    /// called from `set_rx_mode`, which holds the address list lock.
+    pub(crate) fn for_each_mc_addr(&self, mut f: impl FnMut(&MacAddr)) {
+        // SAFETY: The device is valid; `mc.list` is a list of `netdev_hw_addr` linked
+        // through their first field `list`, stable while the address lock is held.
+        unsafe {
+            let head = core::ptr::addr_of_mut!((*self.as_raw()).mc.list);
+            let mut pos = (*head).next;
+            while !pos.is_null() && pos != head {
+                let ha = pos.cast::<bindings::netdev_hw_addr>();
+                let addr = &(*ha).addr;
+                let mut mac = [0u8; 6];
+                mac.copy_from_slice(&addr[..6]);
+                f(&mac);
+                pos = (*pos).next;
+            }
+        }
+    }
+
+    /// Sets the current MAC address (`eth_hw_addr_set`); the caller holds RTNL.
+    pub(crate) fn set_mac_address(&self, mac: &MacAddr) {
+        // SAFETY: The device is valid and callers run under RTNL (ndo_set_mac_address).
+        unsafe { bindings::re1000_eth_hw_addr_set(self.as_raw(), mac.as_ptr()) }
     }
 }
 
@@ -184,6 +202,12 @@ pub(crate) trait Operations: Sized + Send + Sync {
     /// Fills in interface statistics (`ndo_get_stats64`); must not sleep.
     fn get_stats64(_this: Pin<&Self>, _dev: &NetDev, _stats: &mut Stats64) {}
 
+    /// Changes the MAC address (`ndo_set_mac_address`), under RTNL. The layer has
+    /// already copied it out of the `sockaddr`.
+    fn set_mac_address(_this: Pin<&Self>, _dev: &NetDev, _mac: &MacAddr) -> Result {
+        Err(EOPNOTSUPP)
+    }
+
     /// Programs the receive filters from the flags and address lists
     /// (`ndo_set_rx_mode`), with the address list lock held: must not sleep.
     fn set_rx_mode(_this: Pin<&Self>, _dev: &NetDev) {}
@@ -217,6 +241,11 @@ impl<T: Operations + ethtool::Operations> OpsTable<T> {
         ndo_validate_addr: Some(bindings::eth_validate_addr),
         ndo_get_stats64: if T::HAS_GET_STATS64 {
             Some(Self::get_stats64)
+        } else {
+            None
+        },
+        ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS {
+            Some(Self::set_mac_address)
         } else {
             None
         },
@@ -275,6 +304,28 @@ impl<T: Operations + ethtool::Operations> OpsTable<T> {
         // SAFETY: `stats` is valid and ours for the call; `Stats64` is transparent.
         let stats = unsafe { &mut *stats.cast::<Stats64>() };
         T::get_stats64(this, dev, stats);
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a device registered by [`Registration::new`] with private data `T`,
+    /// and `addr` a `struct sockaddr`.
+    unsafe extern "C" fn set_mac_address(
+        dev: *mut bindings::net_device,
+        addr: *mut c_void,
+    ) -> c_int {
+        // SAFETY: The core calls this only on a registered device.
+        let (dev, this) = unsafe { callback_args::<T>(dev) };
+        // SAFETY: `addr` is a `sockaddr` whose `sa_data` holds at least 6 bytes.
+        let data = unsafe { &(*addr.cast::<bindings::sockaddr>()).sa_data };
+        let mut mac = [0u8; 6];
+        for (m, d) in mac.iter_mut().zip(data.iter()) {
+            *m = *d;
+        }
+        match T::set_mac_address(this, dev, &mac) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
+        }
     }
 
     /// # Safety

@@ -11,7 +11,11 @@
 
 use core::marker::PhantomData;
 
-use kernel::{prelude::*, time::Jiffies, types::Opaque};
+use kernel::{
+    prelude::*,
+    time::Jiffies,
+    types::Opaque, //
+};
 
 use super::bindings;
 

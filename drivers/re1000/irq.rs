@@ -3,7 +3,10 @@
 //! The interrupt handler and the NAPI poll: the interrupt only masks the device and
 //! schedules NAPI; the poll cleans TX, then RX within the budget, and unmasks when done.
 
-use kernel::{io::Io, prelude::*};
+use kernel::{
+    io::Io,
+    prelude::*, //
+};
 
 use crate::{
     impl_has_irq_line,

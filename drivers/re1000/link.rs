@@ -12,7 +12,10 @@ use kernel::{
 use crate::{
     impl_has_delayed_work,
     logic,
-    net::workqueue::DelayedWorkHandler,
+    net::{
+        rtnl,
+        workqueue::DelayedWorkHandler, //
+    },
     netdev::Adapter, //
 };
 
@@ -23,8 +26,57 @@ impl_has_delayed_work! {
     impl<'a> HasDelayedWork for Adapter<'a> { watchdog }
 }
 
+/// Watchdog runs in a row that may see pending TX descriptors without progress before
+/// the device counts as hung (the C driver's check is about 2 s).
+const TX_HANG_RUNS: u32 = 2;
+
+impl Adapter<'_> {
+    /// Notes whether TX made progress since the last run; after [`TX_HANG_RUNS`] runs
+    /// with work pending and none done, asks for a reset.
+    fn check_tx_hang(&self) {
+        let sent = self.stats.tx_packets.load(Relaxed);
+        let last = self.tx_progress_mark.xchg(sent, Relaxed);
+        if sent != last || !self.tx_pending() || !self.netdev.carrier_ok() {
+            self.tx_stalled_runs.store(0, Relaxed);
+            return;
+        }
+        if self.tx_stalled_runs.fetch_add(1, Relaxed) + 1 >= TX_HANG_RUNS {
+            dev_err!(
+                self.pdev,
+                "{}: Detected Tx Unit Hang, resetting\n",
+                self.netdev.name()
+            );
+            self.tx_stalled_runs.store(0, Relaxed);
+            self.reset_requested.store(true, Relaxed);
+        }
+    }
+
+    /// Performs a requested reset if RTNL is free; otherwise retries on the next tick.
+    /// Returns whether the reset still waits.
+    fn handle_reset(&self) -> bool {
+        if !self.reset_requested.load(Relaxed) {
+            return false;
+        }
+        let Some(_rtnl) = rtnl::try_lock() else {
+            return true;
+        };
+        self.reset_requested.store(false, Relaxed);
+        if self.running.load(Relaxed) {
+            self.reinit();
+        }
+        false
+    }
+}
+
 impl DelayedWorkHandler for Adapter<'_> {
     fn run(this: Pin<&Self>) {
+        if this.running.load(Relaxed) {
+            this.check_tx_hang();
+        }
+        if this.handle_reset() {
+            this.watchdog.schedule(1);
+            return;
+        }
         let link = this.hw.link_status();
         let netdev = this.netdev;
         if link.up && !netdev.carrier_ok() {

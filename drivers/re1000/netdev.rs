@@ -22,10 +22,12 @@ use crate::{
         self,
         DEFAULT_DESCRIPTORS, //
     },
+    logic::{self, filter},
     net::{
         irq::IrqLine,
         napi::Napi,
         netdev::{
+            MacAddr,
             NetDev,
             Operations,
             Stats64,
@@ -77,6 +79,16 @@ pub(crate) struct Adapter<'a> {
     pub(crate) rx_ring_size: Atomic<u32>,
     /// Whether the interface is up; the watchdog re-arms itself only while it is.
     pub(crate) running: Atomic<bool>,
+    /// Promiscuous bits last set by `set_rx_mode` (unicast, multicast), restored when
+    /// the receiver is reconfigured.
+    pub(crate) unicast_promisc: Atomic<bool>,
+    pub(crate) multicast_promisc: Atomic<bool>,
+    /// A TX timeout or hang asked the watchdog to re-initialise the device.
+    pub(crate) reset_requested: Atomic<bool>,
+    /// `tx_packets` at the watchdog's previous run, and how many runs in a row saw
+    /// descriptors pending without progress (the TX hang detector).
+    pub(crate) tx_progress_mark: Atomic<u64>,
+    pub(crate) tx_stalled_runs: Atomic<u32>,
     pub(crate) stats: SwStats,
     pub(crate) netdev: &'a NetDev,
     pub(crate) pdev: &'a pci::Device<Bound>,
@@ -99,6 +111,11 @@ impl<'a> Adapter<'a> {
             tx_ring_size: Atomic::new(DEFAULT_DESCRIPTORS),
             rx_ring_size: Atomic::new(DEFAULT_DESCRIPTORS),
             running: Atomic::new(false),
+            unicast_promisc: Atomic::new(false),
+            multicast_promisc: Atomic::new(false),
+            reset_requested: Atomic::new(false),
+            tx_progress_mark: Atomic::new(0),
+            tx_stalled_runs: Atomic::new(0),
             stats: SwStats::new(),
             netdev,
             pdev,
@@ -134,10 +151,41 @@ impl<'a> Adapter<'a> {
         let rx = RxRing::new(dev, self.netdev, self.rx_ring_size.load(Relaxed))?;
         self.hw.configure_tx(tx.descs());
         self.hw.configure_rx(rx.descs(), rx.tail());
+        self.hw.set_filter_mode(
+            self.unicast_promisc.load(Relaxed),
+            self.multicast_promisc.load(Relaxed),
+        );
         *self.tx_ring.lock() = Some(tx);
         *self.rx_ring.lock() = Some(rx);
         self.netdev.reset_queue();
         Ok(())
+    }
+
+    /// Re-initialises a running device after a TX timeout or hang: stop everything,
+    /// free and reallocate the rings, start again. Caller holds RTNL; sleeps.
+    pub(crate) fn reinit(&self) {
+        let dev = self.netdev;
+        dev.stop_queue();
+        self.irq_disable();
+        self.napi.disable();
+        self.down();
+        match self.up() {
+            Ok(()) => {
+                self.napi.enable();
+                self.irq_enable();
+                dev.wake_queue();
+            }
+            Err(e) => {
+                // Stay quiesced; `ip link set down` cleans up.
+                self.napi.enable();
+                dev_err!(self.pdev, "{}: reset failed: {:?}\n", dev.name(), e);
+            }
+        }
+    }
+
+    /// Whether TX descriptors are waiting for the device.
+    pub(crate) fn tx_pending(&self) -> bool {
+        self.tx_ring.lock().as_ref().is_some_and(|ring| ring.busy())
     }
 
     /// Stops the device's DMA, then frees both rings and their buffers.
@@ -228,16 +276,32 @@ impl Operations for Adapter<'_> {
         this.stats.fill(stats);
     }
 
+    fn set_mac_address(this: Pin<&Self>, dev: &NetDev, mac: &MacAddr) -> Result {
+        if !logic::mac::is_valid_station_address(mac) {
+            return Err(EADDRNOTAVAIL);
+        }
+        dev.set_mac_address(mac);
+        this.hw.set_receive_address(mac);
+        Ok(())
+    }
+
     fn set_rx_mode(this: Pin<&Self>, dev: &NetDev) {
-        // Until the multicast hash filter is programmed, any joined group (IPv6 always
-        // joins some) switches on multicast promiscuous mode.
+        // Secondary unicast addresses are not filtered in hardware (IFF_UNICAST_FLT is
+        // not set), so the core switches to promiscuous mode for them.
         let promisc = dev.promiscuous();
-        let all_multi = promisc || dev.all_multicast() || dev.mc_count() > 0;
+        let all_multi = promisc || dev.all_multicast();
+        let mut mta = [0u32; filter::MTA_WORDS];
+        dev.for_each_mc_addr(|addr| filter::mta_set(&mut mta, addr));
+        this.hw.set_multicast_table(&mta);
+        this.unicast_promisc.store(promisc, Relaxed);
+        this.multicast_promisc.store(all_multi, Relaxed);
         this.hw.set_filter_mode(promisc, all_multi);
     }
 
     fn tx_timeout(this: Pin<&Self>, dev: &NetDev) {
         stats::add(&this.stats.tx_timeout_count, 1);
-        dev_warn!(this.pdev, "{}: TX timeout\n", dev.name());
+        dev_warn!(this.pdev, "{}: TX timeout, resetting\n", dev.name());
+        this.reset_requested.store(true, Relaxed);
+        this.watchdog.schedule(0);
     }
 }

@@ -3,7 +3,13 @@
 //! Programming the descriptor rings and the receive/transmit units (SDM 14.4, 14.5;
 //! Linux `e1000_configure_tx`, `e1000_configure_rx`, `e1000_setup_rctl`).
 
-use kernel::{io::Io, prelude::*};
+use kernel::{
+    io::{
+        register::Array,
+        Io, //
+    },
+    prelude::*, //
+};
 
 use super::{
     Hw,
@@ -92,6 +98,15 @@ impl Hw<'_> {
     /// Hands TX descriptors up to `tail` (exclusive) to the device.
     pub(crate) fn set_tx_tail(&self, tail: u32) {
         self.bar.write_reg(TDT::zeroed().with_index(tail as u16));
+    }
+
+    /// Writes the multicast hash filter.
+    pub(crate) fn set_multicast_table(&self, mta: &[u32; crate::logic::filter::MTA_WORDS]) {
+        for (i, word) in mta.iter().enumerate() {
+            if let Some(loc) = MTA::try_at(i) {
+                self.bar.write(loc, MTA::from_raw(*word));
+            }
+        }
     }
 
     /// Sets the unicast/multicast promiscuous bits, writing RCTL only on a change:

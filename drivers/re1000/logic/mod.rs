@@ -5,6 +5,7 @@
 
 pub(crate) mod desc;
 pub(crate) mod eeprom;
+pub(crate) mod filter;
 pub(crate) mod mac;
 pub(crate) mod microwire;
 pub(crate) mod ring;
