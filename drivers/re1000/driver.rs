@@ -85,7 +85,12 @@ impl pci::Driver for Re1000Driver {
         pdev.enable_device_mem()?;
         pdev.set_master();
         let bar = pdev.iomap_region_sized::<BAR0_SIZE>(0, c"re1000")?;
-        let hw = Hw { bar, mac_type };
+        let emulated = pdev.subsystem_vendor_id() == crate::hw::QEMU_SUBSYSTEM_VENDOR;
+        let hw = Hw {
+            bar,
+            mac_type,
+            emulated,
+        };
         hw.reset();
 
         let words = hw.read_eeprom().inspect_err(|e| {
@@ -118,6 +123,7 @@ impl pci::Driver for Re1000Driver {
         let netdev = Registration::new(bound.as_ref(), &config, |netdev| {
             Adapter::new(bound, netdev, hw, irq)
         })?;
+        netdev.data().hw_stats.baseline(&netdev.data().hw);
         let (tx, rx) = crate::ring_size_params();
         netdev.data().set_initial_ring_sizes(tx, rx);
         // Report no carrier until the watchdog has seen the link (as the C driver).

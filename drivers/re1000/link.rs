@@ -77,6 +77,7 @@ impl DelayedWorkHandler for Adapter<'_> {
             this.watchdog.schedule(1);
             return;
         }
+        this.hw_stats.update(&this.hw);
         let link = this.hw.link_status();
         let netdev = this.netdev;
         if link.up && !netdev.carrier_ok() {

@@ -17,7 +17,10 @@ use kernel::{
 };
 
 use crate::{
-    hw::Hw,
+    hw::{
+        stats::HwStats,
+        Hw, //
+    },
     logic::ring::{
         self,
         DEFAULT_DESCRIPTORS, //
@@ -90,6 +93,8 @@ pub(crate) struct Adapter<'a> {
     pub(crate) tx_progress_mark: Atomic<u64>,
     pub(crate) tx_stalled_runs: Atomic<u32>,
     pub(crate) stats: SwStats,
+    /// Totals of the hardware statistics registers, updated by the watchdog.
+    pub(crate) hw_stats: HwStats,
     pub(crate) netdev: &'a NetDev,
     pub(crate) pdev: &'a pci::Device<Bound>,
     pub(crate) hw: Hw<'a>,
@@ -117,6 +122,7 @@ impl<'a> Adapter<'a> {
             tx_progress_mark: Atomic::new(0),
             tx_stalled_runs: Atomic::new(0),
             stats: SwStats::new(),
+            hw_stats: HwStats::new(),
             netdev,
             pdev,
             hw,
@@ -273,7 +279,7 @@ impl Operations for Adapter<'_> {
     }
 
     fn get_stats64(this: Pin<&Self>, _dev: &NetDev, stats: &mut Stats64) {
-        this.stats.fill(stats);
+        this.stats.fill(stats, &this.hw_stats);
     }
 
     fn set_mac_address(this: Pin<&Self>, dev: &NetDev, mac: &MacAddr) -> Result {

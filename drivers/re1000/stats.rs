@@ -8,7 +8,11 @@ use kernel::sync::atomic::{
     Relaxed, //
 };
 
-use crate::net::netdev::Stats64;
+use crate::{
+    hw::stats::HwStats,
+    logic::hwstats::*,
+    net::netdev::Stats64, //
+};
 
 /// Monotonic 64-bit counters.
 pub(crate) struct SwStats {
@@ -44,13 +48,29 @@ impl SwStats {
         }
     }
 
-    /// Fills `ndo_get_stats64`.
-    pub(crate) fn fill(&self, stats: &mut Stats64) {
+    /// Fills `ndo_get_stats64`: packets and bytes from the driver's own exact counts,
+    /// errors from the hardware counters as the C driver's `e1000_update_stats`.
+    pub(crate) fn fill(&self, stats: &mut Stats64, hw: &HwStats) {
         let s = stats.get_mut();
         s.rx_packets = self.rx_packets.load(Relaxed);
         s.rx_bytes = self.rx_bytes.load(Relaxed);
-        s.rx_length_errors = self.rx_length_errors.load(Relaxed);
-        s.rx_errors = self.rx_errors.load(Relaxed) + s.rx_length_errors;
+        s.rx_crc_errors = hw.get(CRCERRS);
+        s.rx_frame_errors = hw.get(ALGNERRC);
+        s.rx_missed_errors = hw.get(MPC);
+        s.rx_over_errors = hw.get(RNBC);
+        s.rx_length_errors =
+            self.rx_length_errors.load(Relaxed) + hw.get(RUC) + hw.get(ROC) + hw.get(RLEC);
+        s.rx_errors = self.rx_errors.load(Relaxed)
+            + s.rx_length_errors
+            + s.rx_crc_errors
+            + s.rx_frame_errors
+            + hw.get(RXERRC)
+            + hw.get(CEXTERR);
+        s.multicast = hw.get(MPRC);
+        s.collisions = hw.get(COLC);
+        s.tx_aborted_errors = hw.get(ECOL);
+        s.tx_window_errors = hw.get(LATECOL);
+        s.tx_errors = s.tx_aborted_errors + s.tx_window_errors;
         s.tx_packets = self.tx_packets.load(Relaxed);
         s.tx_bytes = self.tx_bytes.load(Relaxed);
         s.tx_dropped = self.tx_dropped.load(Relaxed);

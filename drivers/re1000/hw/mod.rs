@@ -10,6 +10,7 @@ use crate::regs::BAR0_SIZE;
 pub(crate) mod eeprom;
 pub(crate) mod mac;
 pub(crate) mod rings;
+pub(crate) mod stats;
 
 /// The memory-mapped register BAR.
 pub(crate) type Bar0<'a> = pci::Bar<'a, BAR0_SIZE>;
@@ -45,4 +46,10 @@ impl MacType {
 pub(crate) struct Hw<'a> {
     pub(crate) bar: Bar0<'a>,
     pub(crate) mac_type: MacType,
+    /// Running on QEMU's model (PCI subsystem vendor 0x1af4), whose quirks some code
+    /// must allow for (firmware-notes/qemu-differences.md).
+    pub(crate) emulated: bool,
 }
+
+/// PCI subsystem vendor QEMU gives its emulated devices (Red Hat, Inc.).
+pub(crate) const QEMU_SUBSYSTEM_VENDOR: u16 = 0x1af4;

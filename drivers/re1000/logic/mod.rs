@@ -6,6 +6,7 @@
 pub(crate) mod desc;
 pub(crate) mod eeprom;
 pub(crate) mod filter;
+pub(crate) mod hwstats;
 pub(crate) mod mac;
 pub(crate) mod microwire;
 pub(crate) mod ring;
