@@ -30,3 +30,13 @@ kernel_dir() {
 build_tools() {
 	cargo build --release --quiet -p re1000-vm -p ethtool-tests
 }
+
+# capture <var> <command...>: runs a command, shows its output, and stores its last
+# output line in <var> (used for paths printed by the build scripts).
+capture() {
+	local __var=$1 __out
+	shift
+	__out=$("$@") || return $?
+	printf '%s\n' "$__out"
+	printf -v "$__var" '%s' "$(tail -1 <<<"$__out")"
+}

@@ -22,7 +22,7 @@ pub(crate) enum RingSizeError {
 pub(crate) fn check_size(count: u32) -> Result<u32, RingSizeError> {
     if !(MIN_DESCRIPTORS..=MAX_DESCRIPTORS).contains(&count) {
         Err(RingSizeError::OutOfRange)
-    } else if count % DESCRIPTOR_MULTIPLE != 0 {
+    } else if count & (DESCRIPTOR_MULTIPLE - 1) != 0 {
         Err(RingSizeError::NotMultipleOf8)
     } else {
         Ok(count)

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Runs inside the re1000 test guest (booted by `re1000-vm`) as root: sets up
+//! the two-NIC topology and runs test suites against the driver under test.
+//!
+//! The guest shares the host's root filesystem, so the host's `ip`,
+//! `ethtool`, `modprobe`, `depmod` and `nft` are called directly.
+
+pub mod cmd;
+pub mod demo;
+pub mod dmesg;
+pub mod icmp;
+pub mod kmemleak;
+pub mod modules;
+pub mod monitor;
+pub mod report;
+pub mod suites;
+pub mod sysfs;
+pub mod topology;
+pub mod wait;
+
+pub use re1000_vm::topology::{Nic, DUT, PEER};

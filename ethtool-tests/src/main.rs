@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+//! `re1000-guest`: the in-guest side of the re1000 tests. Run it through
+//! `re1000-vm`, e.g.
+//! `re1000-vm --kdir KDIR -- target/release/re1000-guest test --driver e1000 bringup`.
+
+use std::env;
+use std::path::PathBuf;
+use std::process;
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+use clap::builder::PossibleValuesParser;
+use clap::{Args, Parser, Subcommand};
+use ethtool_tests::report::{self, Reporter};
+use ethtool_tests::suites::{self, RunOptions};
+use ethtool_tests::topology::{Options, Topology};
+use ethtool_tests::{demo, modules, monitor, sysfs, DUT, PEER};
+
+const DRIVERS: [&str; 2] = ["re1000", "e1000"];
+/// Where the repository's Kbuild leaves the module, relative to the repo root.
+const MODULE_IN_REPO: &[&str] = &["re1000.ko", "drivers/re1000/re1000.ko"];
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "re1000-guest",
+    version,
+    about = "re1000 tests, run inside the test VM as root"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Sub,
+}
+
+#[derive(Subcommand, Debug)]
+enum Sub {
+    /// Install the module, bind both NICs, build the two-namespace topology
+    Setup(SetupArgs),
+    /// Set up, then run suites (`all` runs every suite)
+    Test(TestArgs),
+    /// Set up and show what ip/ethtool say about the dut, then ping the peer
+    Demo(DemoArgs),
+    /// Send one command to QEMU's human monitor, e.g. `set_link nic1 off`
+    Monitor {
+        #[arg(long, default_value_t = 10, value_name = "SECS")]
+        timeout: u64,
+        #[arg(required = true, trailing_var_arg = true, value_name = "CMD")]
+        words: Vec<String>,
+    },
+    /// List the suites
+    List,
+}
+
+#[derive(Args, Debug)]
+struct ModuleArg {
+    /// re1000.ko to install (default: $RE1000_KO, else re1000.ko or
+    /// drivers/re1000/re1000.ko in the current directory or in the repository
+    /// holding this binary); only needed when a NIC uses re1000
+    #[arg(long, value_name = "PATH/re1000.ko")]
+    module: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct SetupArgs {
+    #[command(flatten)]
+    module: ModuleArg,
+    #[arg(long, default_value = "re1000", value_parser = PossibleValuesParser::new(DRIVERS))]
+    dut_driver: String,
+    #[arg(long, default_value = "e1000", value_parser = PossibleValuesParser::new(DRIVERS))]
+    peer_driver: String,
+}
+
+#[derive(Args, Debug)]
+struct TestArgs {
+    #[command(flatten)]
+    module: ModuleArg,
+    /// Driver under test, bound to the dut NIC
+    #[arg(long, default_value = "re1000", value_parser = PossibleValuesParser::new(DRIVERS))]
+    driver: String,
+    /// Driver of the peer NIC
+    #[arg(long, default_value = "e1000", value_parser = PossibleValuesParser::new(DRIVERS))]
+    peer_driver: String,
+    /// Also check kmemleak after each suite (debug kernel flavour)
+    #[arg(long)]
+    debug_kernel: bool,
+    #[arg(required = true, value_name = "SUITE")]
+    suites: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+struct DemoArgs {
+    #[command(flatten)]
+    module: ModuleArg,
+    #[arg(long, default_value = "re1000", value_parser = PossibleValuesParser::new(DRIVERS))]
+    driver: String,
+    #[arg(long, default_value = "e1000", value_parser = PossibleValuesParser::new(DRIVERS))]
+    peer_driver: String,
+    /// Fail unless the peer answers the ping
+    #[arg(long)]
+    expect_ping: bool,
+}
+
+/// The module to install: given, or found, or none if no NIC needs re1000.
+fn resolve_module(arg: &ModuleArg, drivers: [&str; 2]) -> Result<Option<PathBuf>> {
+    if let Some(m) = &arg.module {
+        return Ok(Some(m.clone()));
+    }
+    if !drivers.contains(&"re1000") {
+        return Ok(None);
+    }
+    let mut cands: Vec<PathBuf> = env::var_os("RE1000_KO")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    cands.extend(MODULE_IN_REPO.iter().map(PathBuf::from));
+    // <repo>/target/<profile>/re1000-guest
+    if let Some(repo) = env::current_exe()?.ancestors().nth(3) {
+        cands.extend(MODULE_IN_REPO.iter().map(|m| repo.join(m)));
+    }
+    match cands.iter().find(|p| p.is_file()) {
+        Some(p) => Ok(Some(p.clone())),
+        None => bail!(
+            "re1000.ko not found (tried {}); build the module or pass --module",
+            cands
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn options(module: &ModuleArg, dut: &str, peer: &str) -> Result<Options> {
+    Ok(Options {
+        module: resolve_module(module, [dut, peer])?,
+        dut_driver: dut.to_owned(),
+        peer_driver: peer.to_owned(),
+    })
+}
+
+fn pci_id(addr: &str) -> String {
+    let id = |f: &str| sysfs::read(sysfs::pci_dev(addr).join(f)).unwrap_or_default();
+    format!(
+        "{}:{}",
+        id("vendor").trim_start_matches("0x"),
+        id("device").trim_start_matches("0x")
+    )
+}
+
+fn test(args: &TestArgs) -> Result<i32> {
+    let wanted: Vec<&'static suites::Suite> = if args.suites.iter().any(|s| s == "all") {
+        suites::ALL.to_vec()
+    } else {
+        let mut v = Vec::new();
+        for name in &args.suites {
+            match suites::find(name) {
+                Some(s) => v.push(s),
+                None => bail!("unknown suite {name:?} (`re1000-guest list` shows them)"),
+            }
+        }
+        v
+    };
+    let opts = options(&args.module, &args.driver, &args.peer_driver)?;
+    let mut rep = Reporter::default();
+    report::note(&format!(
+        "kernel {}, driver under test {}, peer {}, module {}",
+        modules::kernel_release()?,
+        opts.dut_driver,
+        opts.peer_driver,
+        opts.module
+            .as_deref()
+            .map_or("-".into(), |p| p.display().to_string())
+    ));
+    let mut topo = match Topology::setup(&opts) {
+        Ok(t) => t,
+        Err(e) => {
+            rep.fail("setup", "topology", &format!("{e:#}"));
+            rep.finish();
+            return Ok(1);
+        }
+    };
+    report::note(&format!(
+        "dut {} [{}] {} ({}), peer {} [{}] {} in netns {} ({})",
+        DUT.pci_addr,
+        pci_id(DUT.pci_addr),
+        topo.dut.ifname,
+        topo.dut.driver,
+        PEER.pci_addr,
+        pci_id(PEER.pci_addr),
+        topo.peer.ifname,
+        topo.peer.netns.unwrap_or("-"),
+        topo.peer.driver
+    ));
+    let run_opts = RunOptions {
+        debug_kernel: args.debug_kernel,
+    };
+    for s in wanted {
+        suites::run(s, &mut topo, &mut rep, run_opts);
+    }
+    if let Err(e) = topo.teardown() {
+        report::note(&format!("teardown failed: {e:#}"));
+    }
+    rep.finish();
+    Ok(if rep.failed > 0 { 1 } else { 0 })
+}
+
+fn run(cli: Cli) -> Result<i32> {
+    match cli.cmd {
+        Sub::Setup(a) => {
+            let topo = Topology::setup(&options(&a.module, &a.dut_driver, &a.peer_driver)?)?;
+            println!(
+                "dut {} {} ({}), peer {} {} in netns {} ({})",
+                topo.dut.nic.pci_addr,
+                topo.dut.ifname,
+                topo.dut.driver,
+                topo.peer.nic.pci_addr,
+                topo.peer.ifname,
+                topo.peer.netns.unwrap_or("-"),
+                topo.peer.driver
+            );
+            Ok(0)
+        }
+        Sub::Test(a) => test(&a),
+        Sub::Demo(a) => demo::run(
+            &options(&a.module, &a.driver, &a.peer_driver)?,
+            a.expect_ping,
+        ),
+        Sub::Monitor { timeout, words } => {
+            let out = monitor::hmp(&words.join(" "), Duration::from_secs(timeout))?;
+            if !out.is_empty() {
+                println!("{out}");
+            }
+            Ok(0)
+        }
+        Sub::List => {
+            for s in suites::ALL {
+                let cases: Vec<&str> = s.cases.iter().map(|c| c.name).collect();
+                println!(
+                    "{:<10} {}\n{:<10} cases: {}",
+                    s.name,
+                    s.about,
+                    "",
+                    cases.join(", ")
+                );
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => process::exit(code),
+        Err(e) => {
+            eprintln!("re1000-guest: error: {e:#}");
+            process::exit(2);
+        }
+    }
+}
