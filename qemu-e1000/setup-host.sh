@@ -10,6 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/versions.env"
 
 step() { printf '[setup] %s\n' "$*"; }
+mkdir -p "$CACHE_ROOT" "$KSRC_DEB_CACHE"
 
 # Debian packages come from bookworm; trixie-backports is added for
 # linux-source-7.3 only and pinned below everything else.
@@ -36,7 +37,7 @@ fi
 
 missing=()
 for p in $DEB_PACKAGES; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
 done
 if [ -z "${apt_updated+x}" ] && [ ${#missing[@]} -eq 0 ] && [ -f "$KSRC_DEB_CACHE/$LINUX_SOURCE_DEB" ]; then
 	:
@@ -46,17 +47,20 @@ else
 fi
 if [ ${#missing[@]} -gt 0 ]; then
 	step "installing ${missing[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t bookworm --no-install-recommends "${missing[@]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t bookworm --no-install-recommends \
+		"${missing[@]}" >"${CACHE_ROOT}/apt.log" 2>&1 || { cat "${CACHE_ROOT}/apt.log"; exit 1; }
 fi
 
 # The kernel source package is downloaded, never installed.
-mkdir -p "$KSRC_DEB_CACHE"
+
 if [ ! -f "$KSRC_DEB_CACHE/$LINUX_SOURCE_DEB" ]; then
 	step "downloading linux-source-7.3=$LINUX_SOURCE_VERSION"
 	(cd "$KSRC_DEB_CACHE" && apt-get download -qq "linux-source-7.3=$LINUX_SOURCE_VERSION")
 fi
 
-if ! rustup component list --installed | grep -q '^rust-src'; then
+# Outputs are captured before matching: `grep -q` closing a pipe early would make
+# the producer fail under pipefail.
+if [[ "$(rustup component list --installed)" != *rust-src* ]]; then
 	step "rustup component add rust-src"
 	rustup component add rust-src
 fi
@@ -66,7 +70,8 @@ if [ "$(bindgen --version 2>/dev/null)" != "bindgen $BINDGEN_VERSION" ]; then
 	cargo install --locked --quiet bindgen-cli --version "$BINDGEN_VERSION"
 fi
 
-if [ ! -x "$VNG_VENV/bin/vng" ] || ! "$VNG_VENV/bin/pip" show virtme-ng 2>/dev/null | grep -qx "Version: $VIRTME_NG_VERSION"; then
+vng_installed=$("$VNG_VENV/bin/pip" show virtme-ng 2>/dev/null | sed -n 's/^Version: //p' || true)
+if [ ! -x "$VNG_VENV/bin/vng" ] || [ "$vng_installed" != "$VIRTME_NG_VERSION" ]; then
 	step "virtme-ng $VIRTME_NG_VERSION into $VNG_VENV"
 	python3 -m venv "$VNG_VENV"
 	"$VNG_VENV/bin/pip" install -q "virtme-ng==$VIRTME_NG_VERSION"
