@@ -23,8 +23,18 @@ print_phases() {
 }
 
 # kernel_dir <flavour>: KDIR if given, else the cached test kernel (built if needed).
+# Cached builds of the flavour with another key can never be used again: removed.
 kernel_dir() {
-	if [ -n "${KDIR:-}" ]; then echo "$KDIR"; else qemu-e1000/build-kernel.sh "$1"; fi
+	if [ -n "${KDIR:-}" ]; then
+		echo "$KDIR"
+		return
+	fi
+	local dir old
+	dir=$(qemu-e1000/build-kernel.sh "$1")
+	for old in "$CACHE_ROOT/kernel/$1"-*; do
+		[ "$old" = "$dir" ] || rm -rf "$old"
+	done
+	echo "$dir"
 }
 
 build_tools() {

@@ -102,8 +102,4 @@ start=$SECONDS
 make -s -C "$src" O="$out" -j"$(($(nproc) + 1))" bzImage modules >&2
 log "built in $((SECONDS - start)) s"
 touch "$out/.re1000-complete"
-# Older builds of this flavour have other keys and can never be used again.
-for old in "$CACHE_ROOT/kernel/$flavour"-*; do
-	[ "$old" = "$out" ] || rm -rf "$old"
-done
 echo "$out"
