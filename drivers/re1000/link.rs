@@ -62,7 +62,8 @@ impl Adapter<'_> {
         };
         self.reset_requested.store(false, Relaxed);
         if self.running.load(Relaxed) {
-            self.reinit();
+            // A failure is logged and leaves the device quiesced until it is brought down.
+            let _ = self.reinit();
         }
         false
     }
@@ -77,7 +78,7 @@ impl DelayedWorkHandler for Adapter<'_> {
             this.watchdog.schedule(1);
             return;
         }
-        this.hw_stats.update(&this.hw);
+        this.update_hw_stats();
         let link = this.hw.link_status();
         let netdev = this.netdev;
         if link.up && !netdev.carrier_ok() {

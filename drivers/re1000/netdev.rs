@@ -5,14 +5,14 @@
 
 use kernel::{
     device::Bound,
-    new_spinlock, pci,
+    new_mutex, new_spinlock, pci,
     prelude::*,
     sync::{
         atomic::{
             Atomic,
             Relaxed, //
         },
-        SpinLock,
+        Mutex, SpinLock,
     },
 };
 
@@ -52,6 +52,9 @@ use crate::{
         SwStats, //
     },
 };
+
+/// NETIF_MSG_DRV | NETIF_MSG_PROBE | NETIF_MSG_LINK, the C driver's default.
+const DEFAULT_MSG_ENABLE: u32 = 0x7;
 
 /// Frames shorter than this are zero-padded before transmission (ETH_ZLEN).
 const MIN_FRAME_LEN: u32 = 60;
@@ -95,6 +98,11 @@ pub(crate) struct Adapter<'a> {
     pub(crate) stats: SwStats,
     /// Totals of the hardware statistics registers, updated by the watchdog.
     pub(crate) hw_stats: HwStats,
+    /// Serialises reading the clear-on-read statistics registers (watchdog, ethtool).
+    #[pin]
+    pub(crate) hw_stats_lock: Mutex<()>,
+    /// `ethtool -s msglvl` (NETIF_MSG_* bits).
+    pub(crate) msg_enable: Atomic<u32>,
     pub(crate) netdev: &'a NetDev,
     pub(crate) pdev: &'a pci::Device<Bound>,
     pub(crate) hw: Hw<'a>,
@@ -123,6 +131,8 @@ impl<'a> Adapter<'a> {
             tx_stalled_runs: Atomic::new(0),
             stats: SwStats::new(),
             hw_stats: HwStats::new(),
+            hw_stats_lock <- new_mutex!((), "re1000_hw_stats"),
+            msg_enable: Atomic::new(DEFAULT_MSG_ENABLE),
             netdev,
             pdev,
             hw,
@@ -169,24 +179,31 @@ impl<'a> Adapter<'a> {
 
     /// Re-initialises a running device after a TX timeout or hang: stop everything,
     /// free and reallocate the rings, start again. Caller holds RTNL; sleeps.
-    pub(crate) fn reinit(&self) {
+    pub(crate) fn reinit(&self) -> Result {
         let dev = self.netdev;
         dev.stop_queue();
         self.irq_disable();
         self.napi.disable();
         self.down();
-        match self.up() {
+        let res = self.up();
+        self.napi.enable();
+        match res {
             Ok(()) => {
-                self.napi.enable();
                 self.irq_enable();
                 dev.wake_queue();
             }
             Err(e) => {
                 // Stay quiesced; `ip link set down` cleans up.
-                self.napi.enable();
                 dev_err!(self.pdev, "{}: reset failed: {:?}\n", dev.name(), e);
             }
         }
+        res
+    }
+
+    /// Reads the statistics registers into the totals now.
+    pub(crate) fn update_hw_stats(&self) {
+        let _guard = self.hw_stats_lock.lock();
+        self.hw_stats.update(&self.hw);
     }
 
     /// Whether TX descriptors are waiting for the device.

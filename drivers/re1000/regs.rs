@@ -65,6 +65,27 @@ register! {
         0:0 start;
     }
 
+    /// MDI Control (SDM 13.4.7): access to the PHY's registers.
+    pub(crate) MDIC(u32) @ 0x0020 {
+        /// Error: the PHY did not answer.
+        30:30 error;
+        /// Ready: the access completed.
+        28:28 ready;
+        /// Opcode: 01 write, 10 read.
+        27:26 op;
+        /// PHY address (1 on these parts).
+        25:21 phyadd;
+        /// PHY register.
+        20:16 regadd;
+        /// Data read or to write.
+        15:0 data;
+    }
+
+    /// Management Control (SDM 13.8.5), dumped by `ethtool -d`.
+    pub(crate) MANC(u32) @ 0x5820 {
+        31:0 value;
+    }
+
     /// Extended Device Control (SDM 13.4.6).
     pub(crate) CTRL_EXT(u32) @ 0x0018 {
         /// EEPROM reset: reloads the EEPROM settings (82544).
@@ -237,4 +258,21 @@ pub(crate) mod irq_cause {
     /// What the driver unmasks while the interface is up (the C driver's
     /// IMS_ENABLE_MASK).
     pub(crate) const ENABLED: u32 = RXT0 | TXDW | RXDMT0 | RXSEQ | LSC;
+}
+
+/// PHY registers (IEEE 802.3 clause 22 and Marvell M88E1011 specific; SDM 13.5,
+/// Linux e1000_hw.h).
+pub(crate) mod phy {
+    /// The PHY's MDIO address on 8254x copper parts.
+    pub(crate) const ADDRESS: u8 = 1;
+    /// Control: bit 12 autoneg enable, bit 9 restart autoneg, bit 14 loopback.
+    pub(crate) const CTRL: u8 = 0x00;
+    pub(crate) const CTRL_AUTONEG_ENABLE: u16 = 1 << 12;
+    pub(crate) const CTRL_RESTART_AUTONEG: u16 = 1 << 9;
+    /// 1000BASE-T status (local/remote receiver status).
+    pub(crate) const STATUS_1000T: u8 = 0x0A;
+    /// M88 PHY specific control.
+    pub(crate) const M88_SPEC_CTRL: u8 = 0x10;
+    /// M88 PHY specific status (cable length, polarity, MDI-X).
+    pub(crate) const M88_SPEC_STATUS: u8 = 0x11;
 }

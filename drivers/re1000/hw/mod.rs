@@ -9,6 +9,7 @@ use crate::regs::BAR0_SIZE;
 
 pub(crate) mod eeprom;
 pub(crate) mod mac;
+pub(crate) mod phy;
 pub(crate) mod rings;
 pub(crate) mod stats;
 

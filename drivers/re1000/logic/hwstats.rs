@@ -36,7 +36,7 @@ const fn pair(name: &'static str, offset: usize) -> Counter {
 
 /// Every counter the driver accumulates, in register order. Indices into this table
 /// are the `Hw*` constants below.
-pub(crate) const COUNTERS: [Counter; 51] = [
+pub(crate) const COUNTERS: [Counter; 54] = [
     c("CRCERRS", 0x4000),
     c("ALGNERRC", 0x4004),
     c("SYMERRS", 0x4008),
@@ -74,6 +74,9 @@ pub(crate) const COUNTERS: [Counter; 51] = [
     c("RFC", 0x40A8),
     c("ROC", 0x40AC),
     c("RJC", 0x40B0),
+    c("MGTPRC", 0x40B4),
+    c("MGTPDC", 0x40B8),
+    c("MGTPTC", 0x40BC),
     pair("TOR", 0x40C0),
     pair("TOT", 0x40C8),
     c("TPR", 0x40D0),
@@ -91,7 +94,7 @@ pub(crate) const COUNTERS: [Counter; 51] = [
 ];
 
 /// Index of the counter named `name` (compile-time lookup for the constants below).
-const fn index(name: &str) -> usize {
+pub(crate) const fn index(name: &str) -> usize {
     let mut i = 0;
     while i < COUNTERS.len() {
         if const_str_eq(COUNTERS[i].name, name) {

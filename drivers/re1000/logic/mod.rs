@@ -5,6 +5,7 @@
 
 pub(crate) mod desc;
 pub(crate) mod eeprom;
+pub(crate) mod ethtool_stats;
 pub(crate) mod filter;
 pub(crate) mod hwstats;
 pub(crate) mod mac;
