@@ -75,11 +75,78 @@ pub(crate) struct PauseParam {
     pub(crate) tx: bool,
 }
 
+/// Link settings for `ethtool IF` / `-s` (`struct ethtool_link_ksettings`), with link
+/// modes as bit masks of `ETHTOOL_LINK_MODE_*_BIT` (all below 64).
+pub(crate) struct LinkSettings {
+    /// Mb/s, or `u32::MAX` for unknown.
+    pub(crate) speed: u32,
+    /// Full duplex (`None`: unknown).
+    pub(crate) full_duplex: Option<bool>,
+    pub(crate) autoneg: bool,
+    pub(crate) supported: u64,
+    pub(crate) advertising: u64,
+    pub(crate) phy_address: u8,
+}
+
+/// Link mode bits (uapi `enum ethtool_link_mode_bit_indices`).
+pub(crate) mod link_mode {
+    pub(crate) const T10_HALF: u64 = 1 << 0;
+    pub(crate) const T10_FULL: u64 = 1 << 1;
+    pub(crate) const T100_HALF: u64 = 1 << 2;
+    pub(crate) const T100_FULL: u64 = 1 << 3;
+    pub(crate) const T1000_FULL: u64 = 1 << 5;
+    pub(crate) const AUTONEG: u64 = 1 << 6;
+    pub(crate) const TP: u64 = 1 << 7;
+    pub(crate) const PAUSE: u64 = 1 << 13;
+}
+
+/// IEEE 802.3 MAC counters for `ethtool -S --groups eth-mac`; `None` is "not
+/// reported".
+#[derive(Default)]
+pub(crate) struct MacStats {
+    pub(crate) frames_transmitted_ok: u64,
+    pub(crate) single_collision_frames: u64,
+    pub(crate) multiple_collision_frames: u64,
+    pub(crate) frames_received_ok: u64,
+    pub(crate) frame_check_sequence_errors: u64,
+    pub(crate) alignment_errors: u64,
+    pub(crate) octets_transmitted_ok: u64,
+    pub(crate) frames_with_deferred_xmissions: u64,
+    pub(crate) late_collisions: u64,
+    pub(crate) frames_aborted_due_to_xs_colls: u64,
+    pub(crate) carrier_sense_errors: u64,
+    pub(crate) octets_received_ok: u64,
+    pub(crate) multicast_frames_xmitted_ok: u64,
+    pub(crate) broadcast_frames_xmitted_ok: u64,
+    pub(crate) multicast_frames_received_ok: u64,
+    pub(crate) broadcast_frames_received_ok: u64,
+    pub(crate) in_range_length_errors: u64,
+    pub(crate) frame_too_long_errors: u64,
+}
+
+/// RMON counters and the size histogram (`ethtool -S --groups rmon`).
+#[derive(Default)]
+pub(crate) struct RmonStats {
+    pub(crate) undersize_pkts: u64,
+    pub(crate) oversize_pkts: u64,
+    pub(crate) fragments: u64,
+    pub(crate) jabbers: u64,
+    /// Received and transmitted frames per range of [`Operations::RMON_RANGES`].
+    pub(crate) hist: [u64; 10],
+    pub(crate) hist_tx: [u64; 10],
+}
+
 /// The ethtool operations a driver implements. `Self` is its net_device private data.
 #[vtable]
 pub(crate) trait Operations: Sized + Send + Sync {
     /// Names of `ethtool -S` counters, in order.
     const STATS_NAMES: &'static [&'static str] = &[];
+
+    /// Frame size ranges (low, high) of the RMON histogram, at most 10.
+    const RMON_RANGES: &'static [(u16, u16)] = &[];
+
+    /// Which `ethtool -C` parameters `set_coalesce` accepts (`ETHTOOL_COALESCE_*`).
+    const SUPPORTED_COALESCE_PARAMS: u32 = 0;
 
     /// Fills in `ethtool -i`.
     fn get_drvinfo(_this: Pin<&Self>, _dev: &NetDev, _info: &mut DrvInfo) {}
@@ -164,6 +231,58 @@ pub(crate) trait Operations: Sized + Send + Sync {
     fn set_pauseparam(_this: Pin<&Self>, _dev: &NetDev, _pause: &PauseParam) -> Result {
         Err(EOPNOTSUPP)
     }
+
+    /// Pause frames sent and received (`ethtool -I -a`): (tx, rx).
+    fn get_pause_stats(_this: Pin<&Self>, _dev: &NetDev) -> (u64, u64) {
+        (0, 0)
+    }
+
+    /// IEEE 802.3 MAC counters.
+    fn get_eth_mac_stats(_this: Pin<&Self>, _dev: &NetDev, _stats: &mut MacStats) {}
+
+    /// MAC control frames: (transmitted, received, unsupported opcodes).
+    fn get_eth_ctrl_stats(_this: Pin<&Self>, _dev: &NetDev) -> (u64, u64, u64) {
+        (0, 0, 0)
+    }
+
+    /// RMON counters.
+    fn get_rmon_stats(_this: Pin<&Self>, _dev: &NetDev, _stats: &mut RmonStats) {}
+
+    /// Link settings (`ethtool IF`).
+    fn get_link_ksettings(_this: Pin<&Self>, _dev: &NetDev) -> Result<LinkSettings> {
+        Err(EOPNOTSUPP)
+    }
+
+    /// Changes link settings (`ethtool -s speed/duplex/autoneg/advertise`).
+    fn set_link_ksettings(_this: Pin<&Self>, _dev: &NetDev, _s: &LinkSettings) -> Result {
+        Err(EOPNOTSUPP)
+    }
+
+    /// `rx-usecs` as `ethtool -c` shows it.
+    fn get_rx_usecs(_this: Pin<&Self>, _dev: &NetDev) -> Result<u32> {
+        Err(EOPNOTSUPP)
+    }
+
+    /// Sets `rx-usecs` (`ethtool -C`); the core already rejected unsupported fields.
+    fn set_rx_usecs(_this: Pin<&Self>, _dev: &NetDev, _usecs: u32, _extack: &mut ExtAck) -> Result {
+        Err(EOPNOTSUPP)
+    }
+
+    /// Wake-on-LAN: (supported, enabled) `WAKE_*` masks.
+    fn get_wol(_this: Pin<&Self>, _dev: &NetDev) -> (u32, u32) {
+        (0, 0)
+    }
+
+    /// Sets Wake-on-LAN (`ethtool -s wol`).
+    fn set_wol(_this: Pin<&Self>, _dev: &NetDev, _wolopts: u32) -> Result {
+        Err(EOPNOTSUPP)
+    }
+
+    /// Identifies the port (`ethtool -p`): `Some(on)` turns the LED on or off while
+    /// blinking, `None` restores normal operation.
+    fn set_phys_id(_this: Pin<&Self>, _dev: &NetDev, _on: Option<bool>) -> Result {
+        Err(EOPNOTSUPP)
+    }
 }
 
 /// `ethtool_stringset` values used here (uapi `ETH_SS_*`).
@@ -194,7 +313,63 @@ impl<T: Operations> OpsTable<T> {
         } else {
             None
         },
+        supported_coalesce_params: T::SUPPORTED_COALESCE_PARAMS,
         get_link: Some(bindings::ethtool_op_get_link),
+        get_pause_stats: if T::HAS_GET_PAUSE_STATS {
+            Some(Self::get_pause_stats)
+        } else {
+            None
+        },
+        get_eth_mac_stats: if T::HAS_GET_ETH_MAC_STATS {
+            Some(Self::get_eth_mac_stats)
+        } else {
+            None
+        },
+        get_eth_ctrl_stats: if T::HAS_GET_ETH_CTRL_STATS {
+            Some(Self::get_eth_ctrl_stats)
+        } else {
+            None
+        },
+        get_rmon_stats: if T::HAS_GET_RMON_STATS {
+            Some(Self::get_rmon_stats)
+        } else {
+            None
+        },
+        get_link_ksettings: if T::HAS_GET_LINK_KSETTINGS {
+            Some(Self::get_link_ksettings)
+        } else {
+            None
+        },
+        set_link_ksettings: if T::HAS_SET_LINK_KSETTINGS {
+            Some(Self::set_link_ksettings)
+        } else {
+            None
+        },
+        get_coalesce: if T::HAS_GET_RX_USECS {
+            Some(Self::get_coalesce)
+        } else {
+            None
+        },
+        set_coalesce: if T::HAS_SET_RX_USECS {
+            Some(Self::set_coalesce)
+        } else {
+            None
+        },
+        get_wol: if T::HAS_GET_WOL {
+            Some(Self::get_wol)
+        } else {
+            None
+        },
+        set_wol: if T::HAS_SET_WOL {
+            Some(Self::set_wol)
+        } else {
+            None
+        },
+        set_phys_id: if T::HAS_SET_PHYS_ID {
+            Some(Self::set_phys_id)
+        } else {
+            None
+        },
         get_ts_info: Some(bindings::ethtool_op_get_ts_info),
         get_sset_count: Some(Self::get_sset_count),
         get_strings: Some(Self::get_strings),
@@ -539,6 +714,275 @@ impl<T: Operations> OpsTable<T> {
             tx: p.tx_pause != 0,
         };
         to_c(T::set_pauseparam(this, dev, &pause))
+    }
+}
+
+impl<T: Operations> OpsTable<T> {
+    /// # Safety
+    ///
+    /// `dev` must be a registered device whose private data is `T`; `p` is valid.
+    unsafe extern "C" fn get_pause_stats(
+        dev: *mut bindings::net_device,
+        p: *mut bindings::ethtool_pause_stats,
+    ) {
+        // SAFETY: Called by the ethtool core on a registered device.
+        let (dev, this) = unsafe { data::<T>(dev) };
+        let (tx, rx) = T::get_pause_stats(this, dev);
+        // SAFETY: `p` is valid for the call; the counters are plain fields of the
+        // anonymous half of the `stats` struct group.
+        unsafe {
+            let s = &mut (*p).__bindgen_anon_1.__bindgen_anon_1;
+            s.tx_pause_frames = tx;
+            s.rx_pause_frames = rx;
+        }
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a registered device whose private data is `T`; `p` is valid.
+    unsafe extern "C" fn get_eth_mac_stats(
+        dev: *mut bindings::net_device,
+        p: *mut bindings::ethtool_eth_mac_stats,
+    ) {
+        // SAFETY: Called by the ethtool core on a registered device.
+        let (dev, this) = unsafe { data::<T>(dev) };
+        let mut m = MacStats::default();
+        T::get_eth_mac_stats(this, dev, &mut m);
+        // SAFETY: `p` is valid for the call; plain fields of the struct group.
+        let s = unsafe { &mut (*p).__bindgen_anon_1.__bindgen_anon_1 };
+        s.FramesTransmittedOK = m.frames_transmitted_ok;
+        s.SingleCollisionFrames = m.single_collision_frames;
+        s.MultipleCollisionFrames = m.multiple_collision_frames;
+        s.FramesReceivedOK = m.frames_received_ok;
+        s.FrameCheckSequenceErrors = m.frame_check_sequence_errors;
+        s.AlignmentErrors = m.alignment_errors;
+        s.OctetsTransmittedOK = m.octets_transmitted_ok;
+        s.FramesWithDeferredXmissions = m.frames_with_deferred_xmissions;
+        s.LateCollisions = m.late_collisions;
+        s.FramesAbortedDueToXSColls = m.frames_aborted_due_to_xs_colls;
+        s.CarrierSenseErrors = m.carrier_sense_errors;
+        s.OctetsReceivedOK = m.octets_received_ok;
+        s.MulticastFramesXmittedOK = m.multicast_frames_xmitted_ok;
+        s.BroadcastFramesXmittedOK = m.broadcast_frames_xmitted_ok;
+        s.MulticastFramesReceivedOK = m.multicast_frames_received_ok;
+        s.BroadcastFramesReceivedOK = m.broadcast_frames_received_ok;
+        s.InRangeLengthErrors = m.in_range_length_errors;
+        s.FrameTooLongErrors = m.frame_too_long_errors;
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a registered device whose private data is `T`; `p` is valid.
+    unsafe extern "C" fn get_eth_ctrl_stats(
+        dev: *mut bindings::net_device,
+        p: *mut bindings::ethtool_eth_ctrl_stats,
+    ) {
+        // SAFETY: Called by the ethtool core on a registered device.
+        let (dev, this) = unsafe { data::<T>(dev) };
+        let (tx, rx, unsupported) = T::get_eth_ctrl_stats(this, dev);
+        // SAFETY: `p` is valid for the call; plain fields of the struct group.
+        let s = unsafe { &mut (*p).__bindgen_anon_1.__bindgen_anon_1 };
+        s.MACControlFramesTransmitted = tx;
+        s.MACControlFramesReceived = rx;
+        s.UnsupportedOpcodesReceived = unsupported;
+    }
+
+    /// The RMON ranges as the C array the core walks, ending with an empty entry.
+    const RMON_TABLE: [bindings::ethtool_rmon_hist_range; 11] = {
+        let mut table = [bindings::ethtool_rmon_hist_range { low: 0, high: 0 }; 11];
+        let mut i = 0;
+        while i < T::RMON_RANGES.len() && i < 10 {
+            table[i].low = T::RMON_RANGES[i].0;
+            table[i].high = T::RMON_RANGES[i].1;
+            i += 1;
+        }
+        table
+    };
+
+    /// # Safety
+    ///
+    /// `dev` must be a registered device whose private data is `T`; `p` and `ranges`
+    /// are valid.
+    unsafe extern "C" fn get_rmon_stats(
+        dev: *mut bindings::net_device,
+        p: *mut bindings::ethtool_rmon_stats,
+        ranges: *mut *const bindings::ethtool_rmon_hist_range,
+    ) {
+        // SAFETY: Called by the ethtool core on a registered device.
+        let (dev, this) = unsafe { data::<T>(dev) };
+        let mut r = RmonStats::default();
+        T::get_rmon_stats(this, dev, &mut r);
+        // SAFETY: `p` and `ranges` are valid for the call; the table is static.
+        unsafe {
+            let s = &mut (*p).__bindgen_anon_1.__bindgen_anon_1;
+            s.undersize_pkts = r.undersize_pkts;
+            s.oversize_pkts = r.oversize_pkts;
+            s.fragments = r.fragments;
+            s.jabbers = r.jabbers;
+            for (i, v) in r.hist.iter().enumerate().take(T::RMON_RANGES.len()) {
+                if let Some(d) = s.hist.get_mut(i) {
+                    *d = *v;
+                }
+            }
+            for (i, v) in r.hist_tx.iter().enumerate().take(T::RMON_RANGES.len()) {
+                if let Some(d) = s.hist_tx.get_mut(i) {
+                    *d = *v;
+                }
+            }
+            *ranges = Self::RMON_TABLE.as_ptr();
+        }
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a registered device whose private data is `T`; `k` is valid.
+    unsafe extern "C" fn get_link_ksettings(
+        dev: *mut bindings::net_device,
+        k: *mut bindings::ethtool_link_ksettings,
+    ) -> c_int {
+        // SAFETY: Called by the ethtool core on a registered device.
+        let (dev, this) = unsafe { data::<T>(dev) };
+        let l = match T::get_link_ksettings(this, dev) {
+            Ok(l) => l,
+            Err(e) => return e.to_errno(),
+        };
+        // SAFETY: `k` is valid for the call and zeroed by the core.
+        let k = unsafe { &mut *k };
+        k.base.speed = l.speed;
+        k.base.duplex = match l.full_duplex {
+            Some(true) => 1,
+            Some(false) => 0,
+            None => 0xff,
+        };
+        k.base.autoneg = l.autoneg.into();
+        k.base.port = 0; // PORT_TP
+        k.base.phy_address = l.phy_address;
+        k.base.eth_tp_mdix = 0; // ETH_TP_MDI_INVALID: not reported, as the C driver
+        if let Some(w) = k.link_modes.supported.first_mut() {
+            *w = l.supported as c_ulong;
+        }
+        if let Some(w) = k.link_modes.advertising.first_mut() {
+            *w = l.advertising as c_ulong;
+        }
+        0
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a registered device whose private data is `T`; `k` is valid.
+    unsafe extern "C" fn set_link_ksettings(
+        dev: *mut bindings::net_device,
+        k: *const bindings::ethtool_link_ksettings,
+    ) -> c_int {
+        // SAFETY: Called by the ethtool core on a registered device.
+        let (dev, this) = unsafe { data::<T>(dev) };
+        // SAFETY: `k` is valid for the call.
+        let k = unsafe { &*k };
+        // Modes at bit 64 and above are not link modes these parts have.
+        if k.link_modes.advertising.iter().skip(1).any(|w| *w != 0) {
+            return EINVAL.to_errno();
+        }
+        let s = LinkSettings {
+            speed: k.base.speed,
+            full_duplex: match k.base.duplex {
+                0 => Some(false),
+                1 => Some(true),
+                _ => None,
+            },
+            autoneg: k.base.autoneg != 0,
+            supported: 0,
+            advertising: k.link_modes.advertising.first().map_or(0, |w| *w as u64),
+            phy_address: k.base.phy_address,
+        };
+        to_c(T::set_link_ksettings(this, dev, &s))
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a registered device whose private data is `T`; `ec` is valid.
+    unsafe extern "C" fn get_coalesce(
+        dev: *mut bindings::net_device,
+        ec: *mut bindings::ethtool_coalesce,
+        _kernel: *mut bindings::kernel_ethtool_coalesce,
+        _extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: Called by the ethtool core on a registered device.
+        let (dev, this) = unsafe { data::<T>(dev) };
+        match T::get_rx_usecs(this, dev) {
+            Ok(usecs) => {
+                // SAFETY: `ec` is valid for the call.
+                unsafe { (*ec).rx_coalesce_usecs = usecs };
+                0
+            }
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a registered device whose private data is `T`; `ec` is valid and
+    /// `extack` valid or null.
+    unsafe extern "C" fn set_coalesce(
+        dev: *mut bindings::net_device,
+        ec: *mut bindings::ethtool_coalesce,
+        _kernel: *mut bindings::kernel_ethtool_coalesce,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: Called by the ethtool core on a registered device.
+        let (dev, this) = unsafe { data::<T>(dev) };
+        // SAFETY: `ec` is valid for the call.
+        let usecs = unsafe { (*ec).rx_coalesce_usecs };
+        to_c(T::set_rx_usecs(this, dev, usecs, &mut ExtAck(extack)))
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a registered device whose private data is `T`; `w` is valid.
+    unsafe extern "C" fn get_wol(
+        dev: *mut bindings::net_device,
+        w: *mut bindings::ethtool_wolinfo,
+    ) {
+        // SAFETY: Called by the ethtool core on a registered device.
+        let (dev, this) = unsafe { data::<T>(dev) };
+        let (supported, enabled) = T::get_wol(this, dev);
+        // SAFETY: `w` is valid for the call.
+        unsafe {
+            (*w).supported = supported;
+            (*w).wolopts = enabled;
+        }
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a registered device whose private data is `T`; `w` is valid.
+    unsafe extern "C" fn set_wol(
+        dev: *mut bindings::net_device,
+        w: *mut bindings::ethtool_wolinfo,
+    ) -> c_int {
+        // SAFETY: Called by the ethtool core on a registered device.
+        let (dev, this) = unsafe { data::<T>(dev) };
+        // SAFETY: `w` is valid for the call.
+        let opts = unsafe { (*w).wolopts };
+        to_c(T::set_wol(this, dev, opts))
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a registered device whose private data is `T`.
+    unsafe extern "C" fn set_phys_id(
+        dev: *mut bindings::net_device,
+        state: bindings::ethtool_phys_id_state,
+    ) -> c_int {
+        // SAFETY: Called by the ethtool core on a registered device.
+        let (dev, this) = unsafe { data::<T>(dev) };
+        let on = match state {
+            // Blink by ON/OFF calls from the core, once per second.
+            bindings::ethtool_phys_id_state_ETHTOOL_ID_ACTIVE => return 1,
+            bindings::ethtool_phys_id_state_ETHTOOL_ID_ON => Some(true),
+            bindings::ethtool_phys_id_state_ETHTOOL_ID_OFF => Some(false),
+            _ => None,
+        };
+        to_c(T::set_phys_id(this, dev, on))
     }
 }
 

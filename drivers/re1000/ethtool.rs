@@ -9,6 +9,11 @@ use kernel::{
 };
 
 use crate::{
+    hw::phy::Advertise,
+    logic::itr::{
+        self,
+        ItrError, //
+    },
     logic::{
         eeprom,
         ethtool_stats::{
@@ -17,6 +22,7 @@ use crate::{
             NAMES,
             STATS, //
         },
+        hwstats::index,
         ring::{
             self,
             RingSizeError, //
@@ -24,10 +30,15 @@ use crate::{
     },
     net::{
         ethtool::{
+            link_mode,
             DrvInfo,
             ExtAck,
+            LinkSettings,
+            MacStats,
             Operations,
-            RingParam, //
+            PauseParam,
+            RingParam,
+            RmonStats, //
         },
         netdev::NetDev, //
     },
@@ -38,6 +49,26 @@ use crate::{
     },
     DRIVER_VERSION, //
 };
+
+/// Link modes the copper parts support (10/100 half and full, 1000 full).
+const SUPPORTED_SPEEDS: u64 = link_mode::T10_HALF
+    | link_mode::T10_FULL
+    | link_mode::T100_HALF
+    | link_mode::T100_FULL
+    | link_mode::T1000_FULL;
+/// Advertised by default, as the C driver's AutoNeg=0x2F.
+pub(crate) const ADVERTISE_DEFAULT: u64 = SUPPORTED_SPEEDS;
+/// `ETHTOOL_COALESCE_RX_USECS`.
+const COALESCE_RX_USECS: u32 = 1 << 0;
+/// RMON histogram buckets: the PRC64..PRC1522 / PTC64..PTC1522 counters (SDM 13.7).
+const RMON_RANGES: [(u16, u16); 6] = [
+    (0, 64),
+    (65, 127),
+    (128, 255),
+    (256, 511),
+    (512, 1023),
+    (1024, 1522),
+];
 
 /// EEPROM size in bytes (64 words).
 pub(crate) const EEPROM_BYTES: usize = eeprom::WORDS * 2;
@@ -70,6 +101,8 @@ fn ring_size_message(e: RingSizeError) -> &'static CStr {
 #[vtable]
 impl Operations for Adapter<'_> {
     const STATS_NAMES: &'static [&'static str] = &NAMES;
+    const RMON_RANGES: &'static [(u16, u16)] = &RMON_RANGES;
+    const SUPPORTED_COALESCE_PARAMS: u32 = COALESCE_RX_USECS;
 
     fn get_drvinfo(this: Pin<&Self>, _dev: &NetDev, info: &mut DrvInfo) {
         info.set_driver("re1000");
@@ -200,5 +233,193 @@ impl Operations for Adapter<'_> {
             return Err(EAGAIN);
         }
         this.hw.restart_autoneg()
+    }
+
+    fn get_pauseparam(this: Pin<&Self>, _dev: &NetDev) -> PauseParam {
+        PauseParam {
+            autoneg: this.fc_autoneg.load(Relaxed),
+            rx: this.fc_rx.load(Relaxed),
+            tx: this.fc_tx.load(Relaxed),
+        }
+    }
+
+    fn set_pauseparam(this: Pin<&Self>, _dev: &NetDev, pause: &PauseParam) -> Result {
+        if pause.autoneg && !this.autoneg.load(Relaxed) {
+            // Pause autonegotiation needs link autonegotiation (as the C driver).
+            return Err(EINVAL);
+        }
+        this.fc_autoneg.store(pause.autoneg, Relaxed);
+        this.fc_rx.store(pause.rx, Relaxed);
+        this.fc_tx.store(pause.tx, Relaxed);
+        if this.running.load(Relaxed) {
+            this.hw.set_flow_control(pause.rx, pause.tx);
+        }
+        Ok(())
+    }
+
+    fn get_pause_stats(this: Pin<&Self>, _dev: &NetDev) -> (u64, u64) {
+        this.update_hw_stats();
+        let h = &this.hw_stats;
+        (
+            h.get(index("XONTXC")) + h.get(index("XOFFTXC")),
+            h.get(index("XONRXC")) + h.get(index("XOFFRXC")),
+        )
+    }
+
+    fn get_eth_mac_stats(this: Pin<&Self>, _dev: &NetDev, m: &mut MacStats) {
+        this.update_hw_stats();
+        let h = |name| this.hw_stats.get(index(name));
+        m.frames_transmitted_ok = h("GPTC");
+        m.single_collision_frames = h("SCC");
+        m.multiple_collision_frames = h("MCC");
+        m.frames_received_ok = h("GPRC");
+        m.frame_check_sequence_errors = h("CRCERRS");
+        m.alignment_errors = h("ALGNERRC");
+        m.octets_transmitted_ok = h("GOTC");
+        m.frames_with_deferred_xmissions = h("DC");
+        m.late_collisions = h("LATECOL");
+        m.frames_aborted_due_to_xs_colls = h("ECOL");
+        m.carrier_sense_errors = h("TNCRS");
+        m.octets_received_ok = h("GORC");
+        m.multicast_frames_xmitted_ok = h("MPTC");
+        m.broadcast_frames_xmitted_ok = h("BPTC");
+        m.multicast_frames_received_ok = h("MPRC");
+        m.broadcast_frames_received_ok = h("BPRC");
+        m.in_range_length_errors = h("RLEC");
+        m.frame_too_long_errors = h("ROC");
+    }
+
+    fn get_eth_ctrl_stats(this: Pin<&Self>, _dev: &NetDev) -> (u64, u64, u64) {
+        this.update_hw_stats();
+        let h = |name| this.hw_stats.get(index(name));
+        // The MAC counts sent and received PAUSE (MAC control) frames as XON/XOFF.
+        (
+            h("XONTXC") + h("XOFFTXC"),
+            h("XONRXC") + h("XOFFRXC"),
+            h("FCRUC"),
+        )
+    }
+
+    fn get_rmon_stats(this: Pin<&Self>, _dev: &NetDev, r: &mut RmonStats) {
+        this.update_hw_stats();
+        let h = |name| this.hw_stats.get(index(name));
+        r.undersize_pkts = h("RUC");
+        r.oversize_pkts = h("ROC");
+        r.fragments = h("RFC");
+        r.jabbers = h("RJC");
+        let rx = ["PRC64", "PRC127", "PRC255", "PRC511", "PRC1023", "PRC1522"];
+        let tx = ["PTC64", "PTC127", "PTC255", "PTC511", "PTC1023", "PTC1522"];
+        for (i, (rx, tx)) in rx.iter().zip(tx).enumerate() {
+            if let (Some(a), Some(b)) = (r.hist.get_mut(i), r.hist_tx.get_mut(i)) {
+                *a = h(rx);
+                *b = h(tx);
+            }
+        }
+    }
+
+    fn get_link_ksettings(this: Pin<&Self>, dev: &NetDev) -> Result<LinkSettings> {
+        let link = this.hw.link_status();
+        let up = dev.carrier_ok() && link.up;
+        let mut advertising = this.advertising.load(Relaxed) | link_mode::TP;
+        if this.autoneg.load(Relaxed) {
+            advertising |= link_mode::AUTONEG;
+        }
+        if this.fc_rx.load(Relaxed) || this.fc_tx.load(Relaxed) {
+            advertising |= link_mode::PAUSE;
+        }
+        Ok(LinkSettings {
+            speed: if up { link.speed_mbps } else { u32::MAX },
+            full_duplex: up.then_some(link.full_duplex),
+            autoneg: this.autoneg.load(Relaxed),
+            supported: SUPPORTED_SPEEDS | link_mode::AUTONEG | link_mode::TP | link_mode::PAUSE,
+            advertising,
+            phy_address: crate::regs::phy::ADDRESS,
+        })
+    }
+
+    fn set_link_ksettings(this: Pin<&Self>, _dev: &NetDev, s: &LinkSettings) -> Result {
+        if s.autoneg {
+            let speeds = s.advertising & SUPPORTED_SPEEDS;
+            if speeds == 0 {
+                return Err(EINVAL);
+            }
+            this.hw.autoneg_advertise(&Advertise {
+                half_10: speeds & link_mode::T10_HALF != 0,
+                full_10: speeds & link_mode::T10_FULL != 0,
+                half_100: speeds & link_mode::T100_HALF != 0,
+                full_100: speeds & link_mode::T100_FULL != 0,
+                full_1000: speeds & link_mode::T1000_FULL != 0,
+                pause: this.fc_rx.load(Relaxed) || this.fc_tx.load(Relaxed),
+            })?;
+            this.advertising.store(speeds, Relaxed);
+            this.autoneg.store(true, Relaxed);
+            return Ok(());
+        }
+        // Forced: 10 or 100 Mb/s only; gigabit copper requires autonegotiation
+        // (IEEE 802.3 40.5.1; the C driver refuses it too).
+        let full = s.full_duplex.ok_or(EINVAL)?;
+        let speed_100 = match s.speed {
+            10 => false,
+            100 => true,
+            _ => return Err(EINVAL),
+        };
+        this.hw.force_speed_duplex(speed_100, full)?;
+        this.autoneg.store(false, Relaxed);
+        Ok(())
+    }
+
+    fn get_rx_usecs(this: Pin<&Self>, _dev: &NetDev) -> Result<u32> {
+        Ok(itr::to_usecs(itr::Itr {
+            setting: this.itr_setting.load(Relaxed),
+            rate: this.itr_rate.load(Relaxed),
+        }))
+    }
+
+    fn set_rx_usecs(this: Pin<&Self>, _dev: &NetDev, usecs: u32, extack: &mut ExtAck) -> Result {
+        let new = itr::from_usecs(usecs).map_err(|e| {
+            extack.set_message(match e {
+                ItrError::ReservedMode => c"rx-usecs 2 is not a valid mode (0, 1, 3, 4)",
+                ItrError::OutOfRange => c"rx-usecs must be 0-4 or 10-10000",
+            });
+            EINVAL
+        })?;
+        this.itr_setting.store(new.setting, Relaxed);
+        this.itr_rate.store(new.rate, Relaxed);
+        this.hw.set_itr(itr::register_value(new));
+        Ok(())
+    }
+
+    fn get_wol(_this: Pin<&Self>, _dev: &NetDev) -> (u32, u32) {
+        // Linux 7.3's Rust PCI driver has no suspend/resume hooks to arm wake-up with,
+        // so no wake-up event is offered.
+        (0, 0)
+    }
+
+    fn set_wol(_this: Pin<&Self>, _dev: &NetDev, wolopts: u32) -> Result {
+        if wolopts == 0 {
+            Ok(())
+        } else {
+            Err(EOPNOTSUPP)
+        }
+    }
+
+    fn set_phys_id(this: Pin<&Self>, _dev: &NetDev, on: Option<bool>) -> Result {
+        match on {
+            Some(on) => {
+                if on && this.led_saved.load(Relaxed) == 0 {
+                    // First ON of a blink: save what to restore. `| 1 << 31` keeps a
+                    // saved value of 0 distinguishable from "nothing saved".
+                    this.led_saved.store(this.hw.led_state() | 1 << 31, Relaxed);
+                }
+                this.hw.set_led(on);
+            }
+            None => {
+                let saved = this.led_saved.xchg(0, Relaxed);
+                if saved != 0 {
+                    this.hw.restore_led(saved & !(1 << 31));
+                }
+            }
+        }
+        Ok(())
     }
 }

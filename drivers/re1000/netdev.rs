@@ -25,7 +25,11 @@ use crate::{
         self,
         DEFAULT_DESCRIPTORS, //
     },
-    logic::{self, filter},
+    logic::{
+        self,
+        filter,
+        itr, //
+    },
     net::{
         irq::IrqLine,
         napi::Napi,
@@ -103,6 +107,18 @@ pub(crate) struct Adapter<'a> {
     pub(crate) hw_stats_lock: Mutex<()>,
     /// `ethtool -s msglvl` (NETIF_MSG_* bits).
     pub(crate) msg_enable: Atomic<u32>,
+    /// `ethtool -C rx-usecs` setting and the interrupt rate it selects.
+    pub(crate) itr_setting: Atomic<u32>,
+    pub(crate) itr_rate: Atomic<u32>,
+    /// Flow control (`ethtool -A`).
+    pub(crate) fc_autoneg: Atomic<bool>,
+    pub(crate) fc_rx: Atomic<bool>,
+    pub(crate) fc_tx: Atomic<bool>,
+    /// Link settings (`ethtool -s`): autonegotiation and the advertised link modes.
+    pub(crate) autoneg: Atomic<bool>,
+    pub(crate) advertising: Atomic<u64>,
+    /// LED state saved while `ethtool -p` blinks it.
+    pub(crate) led_saved: Atomic<u32>,
     pub(crate) netdev: &'a NetDev,
     pub(crate) pdev: &'a pci::Device<Bound>,
     pub(crate) hw: Hw<'a>,
@@ -133,6 +149,14 @@ impl<'a> Adapter<'a> {
             hw_stats: HwStats::new(),
             hw_stats_lock <- new_mutex!((), "re1000_hw_stats"),
             msg_enable: Atomic::new(DEFAULT_MSG_ENABLE),
+            itr_setting: Atomic::new(itr::DEFAULT.setting),
+            itr_rate: Atomic::new(itr::DEFAULT.rate),
+            fc_autoneg: Atomic::new(true),
+            fc_rx: Atomic::new(false),
+            fc_tx: Atomic::new(false),
+            autoneg: Atomic::new(true),
+            advertising: Atomic::new(crate::ethtool::ADVERTISE_DEFAULT),
+            led_saved: Atomic::new(0),
             netdev,
             pdev,
             hw,
@@ -166,7 +190,10 @@ impl<'a> Adapter<'a> {
         let tx = TxRing::new(dev, self.tx_ring_size.load(Relaxed))?;
         let rx = RxRing::new(dev, self.netdev, self.rx_ring_size.load(Relaxed))?;
         self.hw.configure_tx(tx.descs());
-        self.hw.configure_rx(rx.descs(), rx.tail());
+        self.hw
+            .configure_rx(rx.descs(), rx.tail(), self.itr_register());
+        self.hw
+            .set_flow_control(self.fc_rx.load(Relaxed), self.fc_tx.load(Relaxed));
         self.hw.set_filter_mode(
             self.unicast_promisc.load(Relaxed),
             self.multicast_promisc.load(Relaxed),
@@ -198,6 +225,14 @@ impl<'a> Adapter<'a> {
             }
         }
         res
+    }
+
+    /// The ITR register value for the current `rx-usecs` setting.
+    pub(crate) fn itr_register(&self) -> u32 {
+        itr::register_value(itr::Itr {
+            setting: self.itr_setting.load(Relaxed),
+            rate: self.itr_rate.load(Relaxed),
+        })
     }
 
     /// Reads the statistics registers into the totals now.

@@ -17,6 +17,14 @@ register! {
         31:31 phy_rst;
         /// VLAN mode enable.
         30:30 vme;
+        /// Transmit flow control enable (send PAUSE frames).
+        28:28 tfce;
+        /// Receive flow control enable (honour PAUSE frames).
+        27:27 rfce;
+        /// Software-definable pin 0 direction (output): drives the LED on the 82544.
+        22:22 swdpio0;
+        /// Software-definable pin 0 value.
+        18:18 swdpin0;
         /// Device reset; self-clearing.
         26:26 rst;
         /// Set link up: lets the MAC use the link the PHY reports.
@@ -79,6 +87,27 @@ register! {
         20:16 regadd;
         /// Data read or to write.
         15:0 data;
+    }
+
+    /// Flow Control Address Low/High and Type (SDM 13.4.8-10): what a PAUSE frame is.
+    pub(crate) FCAL(u32) @ 0x0028 {
+        31:0 addr;
+    }
+    pub(crate) FCAH(u32) @ 0x002C {
+        15:0 addr;
+    }
+    pub(crate) FCT(u32) @ 0x0030 {
+        15:0 ethertype;
+    }
+    /// Flow Control Transmit Timer Value (SDM 13.4.14): pause time we send.
+    pub(crate) FCTTV(u32) @ 0x0170 {
+        15:0 time;
+    }
+
+    /// LED Control (SDM 13.4.11), 82540 and later.
+    pub(crate) LEDCTL(u32) @ 0x0E00 {
+        /// LED0 mode: 0xE on, 0xF off.
+        3:0 led0_mode;
     }
 
     /// Management Control (SDM 13.8.5), dumped by `ethtool -d`.
@@ -269,6 +298,11 @@ pub(crate) mod phy {
     pub(crate) const CTRL: u8 = 0x00;
     pub(crate) const CTRL_AUTONEG_ENABLE: u16 = 1 << 12;
     pub(crate) const CTRL_RESTART_AUTONEG: u16 = 1 << 9;
+    /// Autonegotiation advertisement: 10H bit 5, 10F bit 6, 100H bit 7, 100F bit 8,
+    /// PAUSE bit 10.
+    pub(crate) const AUTONEG_ADV: u8 = 0x04;
+    /// 1000BASE-T control: advertise 1000 full in bit 9.
+    pub(crate) const CTRL_1000T: u8 = 0x09;
     /// 1000BASE-T status (local/remote receiver status).
     pub(crate) const STATUS_1000T: u8 = 0x0A;
     /// M88 PHY specific control.

@@ -91,3 +91,64 @@ impl Hw<'_> {
         }
     }
 }
+
+/// PAUSE frames go to 01:80:C2:00:00:01 with ethertype 0x8808 (IEEE 802.3 annex 31B;
+/// Linux `FLOW_CONTROL_ADDRESS_LOW/HIGH`, `FLOW_CONTROL_TYPE`).
+const FC_ADDRESS_LOW: u32 = 0x00C2_8001;
+const FC_ADDRESS_HIGH: u16 = 0x0100;
+const FC_TYPE: u16 = 0x8808;
+/// Pause time sent in PAUSE frames (`E1000_FC_PAUSE_TIME`).
+const FC_PAUSE_TIME: u16 = 0xFFFF;
+
+impl Hw<'_> {
+    /// Enables honouring (rx) and sending (tx) PAUSE frames (Linux
+    /// `e1000_force_mac_fc`). QEMU ignores flow control.
+    pub(crate) fn set_flow_control(&self, rx: bool, tx: bool) {
+        self.bar.write_reg(FCAL::from_raw(FC_ADDRESS_LOW));
+        self.bar
+            .write_reg(FCAH::zeroed().with_addr(FC_ADDRESS_HIGH));
+        self.bar.write_reg(FCT::zeroed().with_ethertype(FC_TYPE));
+        self.bar.write_reg(FCTTV::zeroed().with_time(FC_PAUSE_TIME));
+        self.bar.update(CTRL, |r| r.with_rfce(rx).with_tfce(tx));
+    }
+
+    /// Reads LEDCTL (82540+) or CTRL (82544, whose LED hangs off SWDP0), to restore
+    /// after identifying the port.
+    pub(crate) fn led_state(&self) -> u32 {
+        match self.mac_type {
+            MacType::I82544 => self.bar.read(CTRL).into_raw(),
+            _ => self.bar.read(LEDCTL).into_raw(),
+        }
+    }
+
+    /// Forces the link LED on or off (Linux `e1000_led_on`/`e1000_led_off`).
+    pub(crate) fn set_led(&self, on: bool) {
+        match self.mac_type {
+            // The LED is active low on SWDP0.
+            MacType::I82544 => self
+                .bar
+                .update(CTRL, |r| r.with_swdpio0(true).with_swdpin0(!on)),
+            _ => self.bar.update(LEDCTL, |r| {
+                if on {
+                    r.with_const_led0_mode::<0xE>()
+                } else {
+                    r.with_const_led0_mode::<0xF>()
+                }
+            }),
+        }
+    }
+
+    /// Restores what [`Self::led_state`] saved.
+    pub(crate) fn restore_led(&self, saved: u32) {
+        match self.mac_type {
+            MacType::I82544 => {
+                let saved = CTRL::from_raw(saved);
+                self.bar.update(CTRL, |r| {
+                    r.with_swdpio0(saved.swdpio0())
+                        .with_swdpin0(saved.swdpin0())
+                })
+            }
+            _ => self.bar.write_reg(LEDCTL::from_raw(saved)),
+        }
+    }
+}

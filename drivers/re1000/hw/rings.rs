@@ -32,8 +32,6 @@ const COLLISION_DISTANCE: u32 = 63;
 const TIDV_DELAY: u16 = 8;
 const TADV_DELAY: u16 = 32;
 const RADV_DELAY: u16 = 8;
-/// ITR for the C driver's starting rate of 20000 interrupts/s: 10^9 / (20000 * 256).
-const ITR_20K: u16 = 195;
 
 impl Hw<'_> {
     /// Points the transmit unit at `ring` and enables it.
@@ -67,14 +65,14 @@ impl Hw<'_> {
 
     /// Points the receive unit at `ring`, hands it descriptors up to `tail` and enables
     /// it with 2048-byte buffers, broadcast accepted and the CRC stripped.
-    pub(crate) fn configure_rx(&self, ring: &DescRing, tail: u32) {
+    pub(crate) fn configure_rx(&self, ring: &DescRing, tail: u32, itr: u32) {
         let bar = &self.bar;
         bar.write_reg(RCTL::zeroed());
         bar.write_reg(RDTR::zeroed());
         if self.mac_type != MacType::I82544 {
             bar.write_reg(RADV::zeroed().with_delay(RADV_DELAY));
-            bar.write_reg(ITR::zeroed().with_interval(ITR_20K));
         }
+        self.set_itr(itr);
         let addr = ring.dma_address();
         bar.write_reg(RDBAL::from_raw(addr as u32));
         bar.write_reg(RDBAH::from_raw((addr >> 32) as u32));
@@ -82,6 +80,13 @@ impl Hw<'_> {
         bar.write_reg(RDH::zeroed());
         self.set_rx_tail(tail);
         bar.write_reg(self.rctl_base());
+    }
+
+    /// Writes the Interrupt Throttling Register (82540 and later; the 82544 has none).
+    pub(crate) fn set_itr(&self, value: u32) {
+        if self.mac_type != MacType::I82544 {
+            self.bar.write_reg(ITR::from_raw(value & 0xFFFF));
+        }
     }
 
     /// RCTL as the driver runs the receiver, before the filter mode bits.

@@ -8,6 +8,7 @@ pub(crate) mod eeprom;
 pub(crate) mod ethtool_stats;
 pub(crate) mod filter;
 pub(crate) mod hwstats;
+pub(crate) mod itr;
 pub(crate) mod mac;
 pub(crate) mod microwire;
 pub(crate) mod ring;
