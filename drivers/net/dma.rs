@@ -297,6 +297,20 @@ impl<'a> RxBuffer<'a> {
         res
     }
 
+    /// Lets `f` look at the first `len` bytes the device wrote, leaving the buffer
+    /// mapped for reuse. `len` is clamped to the buffer.
+    pub(crate) fn inspect<R>(&self, len: u32, f: impl FnOnce(&[u8]) -> R) -> R {
+        let len = len.min(self.capacity());
+        self.mapping.sync_for_cpu(len);
+        // SAFETY: After the sync the first `len` bytes of the data area hold the frame.
+        let data = unsafe {
+            core::slice::from_raw_parts(bindings::re1000_skb_data(self.skb.as_raw()), len as usize)
+        };
+        let r = f(data);
+        self.mapping.sync_for_device(len);
+        r
+    }
+
     /// Unmaps the buffer and returns its skb holding the `len` bytes received.
     pub(crate) fn into_skb(self, len: u32) -> SkBuff {
         let len = len.min(self.capacity());

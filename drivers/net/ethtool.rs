@@ -142,6 +142,9 @@ pub(crate) trait Operations: Sized + Send + Sync {
     /// Names of `ethtool -S` counters, in order.
     const STATS_NAMES: &'static [&'static str] = &[];
 
+    /// Names of the self-tests, in result order (`ethtool -t`).
+    const TEST_NAMES: &'static [&'static str] = &[];
+
     /// Frame size ranges (low, high) of the RMON histogram, at most 10.
     const RMON_RANGES: &'static [(u16, u16)] = &[];
 
@@ -278,6 +281,13 @@ pub(crate) trait Operations: Sized + Send + Sync {
         Err(EOPNOTSUPP)
     }
 
+    /// Runs the self-tests (`ethtool -t`), writing one result per [`Self::TEST_NAMES`]
+    /// (0 = pass). Offline tests may take the interface down and up again. Returns
+    /// whether any test failed.
+    fn self_test(_this: Pin<&Self>, _dev: &NetDev, _offline: bool, _results: &mut [u64]) -> bool {
+        true
+    }
+
     /// Identifies the port (`ethtool -p`): `Some(on)` turns the LED on or off while
     /// blinking, `None` restores normal operation.
     fn set_phys_id(_this: Pin<&Self>, _dev: &NetDev, _on: Option<bool>) -> Result {
@@ -286,7 +296,11 @@ pub(crate) trait Operations: Sized + Send + Sync {
 }
 
 /// `ethtool_stringset` values used here (uapi `ETH_SS_*`).
+const ETH_SS_TEST: c_int = 0;
 const ETH_SS_STATS: c_int = 1;
+/// `ethtool_test` flags (uapi `ETH_TEST_FL_*`).
+const ETH_TEST_FL_OFFLINE: u32 = 1 << 0;
+const ETH_TEST_FL_FAILED: u32 = 1 << 1;
 /// Bytes per string in a string set (uapi `ETH_GSTRING_LEN`).
 const ETH_GSTRING_LEN: usize = 32;
 
@@ -362,6 +376,11 @@ impl<T: Operations> OpsTable<T> {
         },
         set_wol: if T::HAS_SET_WOL {
             Some(Self::set_wol)
+        } else {
+            None
+        },
+        self_test: if T::HAS_SELF_TEST {
+            Some(Self::self_test)
         } else {
             None
         },
@@ -471,24 +490,28 @@ impl<T: Operations> OpsTable<T> {
     ///
     /// `dev` must be a registered device whose private data is `T`.
     unsafe extern "C" fn get_sset_count(_dev: *mut bindings::net_device, sset: c_int) -> c_int {
-        match sset {
-            ETH_SS_STATS => c_int::try_from(T::STATS_NAMES.len()).unwrap_or(0),
-            _ => EOPNOTSUPP.to_errno(),
-        }
+        let names = match sset {
+            ETH_SS_STATS => T::STATS_NAMES,
+            ETH_SS_TEST if T::HAS_SELF_TEST => T::TEST_NAMES,
+            _ => return EOPNOTSUPP.to_errno(),
+        };
+        c_int::try_from(names.len()).unwrap_or(0)
     }
 
     /// # Safety
     ///
     /// `data` must have room for `get_sset_count(sset)` strings of `ETH_GSTRING_LEN`.
     unsafe extern "C" fn get_strings(_dev: *mut bindings::net_device, sset: u32, data: *mut u8) {
-        if sset != ETH_SS_STATS as u32 {
-            return;
-        }
-        let len = T::STATS_NAMES.len() * ETH_GSTRING_LEN;
+        let names = match c_int::try_from(sset) {
+            Ok(ETH_SS_STATS) => T::STATS_NAMES,
+            Ok(ETH_SS_TEST) => T::TEST_NAMES,
+            _ => return,
+        };
+        let len = names.len() * ETH_GSTRING_LEN;
         // SAFETY: The core sized `data` from `get_sset_count`.
         let out = unsafe { core::slice::from_raw_parts_mut(data, len) };
         out.fill(0);
-        for (i, name) in T::STATS_NAMES.iter().enumerate() {
+        for (i, name) in names.iter().enumerate() {
             let start = i * ETH_GSTRING_LEN;
             let n = name.len().min(ETH_GSTRING_LEN - 1);
             if let (Some(d), Some(s)) = (out.get_mut(start..start + n), name.as_bytes().get(..n)) {
@@ -964,6 +987,31 @@ impl<T: Operations> OpsTable<T> {
         // SAFETY: `w` is valid for the call.
         let opts = unsafe { (*w).wolopts };
         to_c(T::set_wol(this, dev, opts))
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a registered device whose private data is `T`; `test` is valid and
+    /// `results` has room for one `u64` per test name.
+    unsafe extern "C" fn self_test(
+        dev: *mut bindings::net_device,
+        test: *mut bindings::ethtool_test,
+        results: *mut u64,
+    ) {
+        // SAFETY: Called by the ethtool core (under RTNL) on a registered device.
+        let (dev, this) = unsafe { data::<T>(dev) };
+        // SAFETY: `test` is valid; the core sized `results` from `get_sset_count`.
+        let (test, out) = unsafe {
+            (
+                &mut *test,
+                core::slice::from_raw_parts_mut(results, T::TEST_NAMES.len()),
+            )
+        };
+        out.fill(0);
+        let offline = test.flags & ETH_TEST_FL_OFFLINE != 0;
+        if T::self_test(this, dev, offline, out) {
+            test.flags |= ETH_TEST_FL_FAILED;
+        }
     }
 
     /// # Safety

@@ -159,6 +159,19 @@ impl NetDev {
         }
     }
 
+    /// The current MAC address (`dev_addr`).
+    pub(crate) fn mac_address(&self) -> MacAddr {
+        let mut mac = [0u8; 6];
+        // SAFETY: `dev_addr` points to at least ETH_ALEN bytes for an Ethernet device.
+        unsafe {
+            let addr = (*self.as_raw()).dev_addr;
+            if !addr.is_null() {
+                core::ptr::copy_nonoverlapping(addr, mac.as_mut_ptr(), mac.len());
+            }
+        }
+        mac
+    }
+
     /// Sets the current MAC address (`eth_hw_addr_set`); the caller holds RTNL.
     pub(crate) fn set_mac_address(&self, mac: &MacAddr) {
         // SAFETY: The device is valid and callers run under RTNL (ndo_set_mac_address).

@@ -39,6 +39,15 @@ impl SkBuff {
         Self(ptr)
     }
 
+    /// Allocates a buffer for `len` bytes on `dev` (process or softirq context).
+    pub(crate) fn alloc(dev: &NetDev, len: u32) -> Result<Self> {
+        // SAFETY: `dev` is valid; a null return is handled.
+        let raw = unsafe { bindings::re1000_netdev_alloc_skb_ip_align(dev.as_raw(), len) };
+        let raw = NonNull::new(raw).ok_or(ENOMEM)?;
+        // SAFETY: A fresh skb that we own.
+        Ok(unsafe { Self::from_raw(raw) })
+    }
+
     pub(super) fn as_raw(&self) -> *mut bindings::sk_buff {
         self.0.as_ptr()
     }

@@ -101,6 +101,7 @@ fn ring_size_message(e: RingSizeError) -> &'static CStr {
 #[vtable]
 impl Operations for Adapter<'_> {
     const STATS_NAMES: &'static [&'static str] = &NAMES;
+    const TEST_NAMES: &'static [&'static str] = &crate::selftest::NAMES;
     const RMON_RANGES: &'static [(u16, u16)] = &RMON_RANGES;
     const SUPPORTED_COALESCE_PARAMS: u32 = COALESCE_RX_USECS;
 
@@ -421,5 +422,9 @@ impl Operations for Adapter<'_> {
             }
         }
         Ok(())
+    }
+
+    fn self_test(this: Pin<&Self>, dev: &NetDev, offline: bool, results: &mut [u64]) -> bool {
+        this.run_self_test(dev, offline, results)
     }
 }

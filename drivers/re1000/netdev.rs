@@ -117,6 +117,11 @@ pub(crate) struct Adapter<'a> {
     /// Link settings (`ethtool -s`): autonegotiation and the advertised link modes.
     pub(crate) autoneg: Atomic<bool>,
     pub(crate) advertising: Atomic<u64>,
+    /// Interrupt self-test: while set, the handler only records the causes it saw.
+    pub(crate) irq_testing: Atomic<bool>,
+    pub(crate) irq_test_causes: Atomic<u32>,
+    /// The multicast hash last programmed by `set_rx_mode`, to restore after a test.
+    pub(crate) mta_shadow: [Atomic<u32>; filter::MTA_WORDS],
     /// LED state saved while `ethtool -p` blinks it.
     pub(crate) led_saved: Atomic<u32>,
     pub(crate) netdev: &'a NetDev,
@@ -156,6 +161,9 @@ impl<'a> Adapter<'a> {
             fc_tx: Atomic::new(false),
             autoneg: Atomic::new(true),
             advertising: Atomic::new(crate::ethtool::ADVERTISE_DEFAULT),
+            irq_testing: Atomic::new(false),
+            irq_test_causes: Atomic::new(0),
+            mta_shadow: [const { Atomic::new(0) }; filter::MTA_WORDS],
             led_saved: Atomic::new(0),
             netdev,
             pdev,
@@ -184,8 +192,19 @@ impl<'a> Adapter<'a> {
         }
     }
 
+    /// Reprograms the receive filters after a reset wiped them: station address, the
+    /// multicast hash and the promiscuous bits.
+    pub(crate) fn restore_filters(&self) {
+        let mut mta = [0u32; filter::MTA_WORDS];
+        for (word, shadow) in mta.iter_mut().zip(&self.mta_shadow) {
+            *word = shadow.load(Relaxed);
+        }
+        self.hw.set_multicast_table(&mta);
+        self.hw.set_receive_address(&self.netdev.mac_address());
+    }
+
     /// Allocates both rings, programs them and enables the receiver and transmitter.
-    fn up(&self) -> Result {
+    pub(crate) fn up(&self) -> Result {
         let dev = self.pdev.as_ref();
         let tx = TxRing::new(dev, self.tx_ring_size.load(Relaxed))?;
         let rx = RxRing::new(dev, self.netdev, self.rx_ring_size.load(Relaxed))?;
@@ -247,7 +266,7 @@ impl<'a> Adapter<'a> {
     }
 
     /// Stops the device's DMA, then frees both rings and their buffers.
-    fn down(&self) {
+    pub(crate) fn down(&self) {
         self.hw.quiesce();
         *self.tx_ring.lock() = None;
         *self.rx_ring.lock() = None;
@@ -351,6 +370,9 @@ impl Operations for Adapter<'_> {
         let mut mta = [0u32; filter::MTA_WORDS];
         dev.for_each_mc_addr(|addr| filter::mta_set(&mut mta, addr));
         this.hw.set_multicast_table(&mta);
+        for (shadow, word) in this.mta_shadow.iter().zip(mta) {
+            shadow.store(word, Relaxed);
+        }
         this.unicast_promisc.store(promisc, Relaxed);
         this.multicast_promisc.store(all_multi, Relaxed);
         this.hw.set_filter_mode(promisc, all_multi);

@@ -17,6 +17,7 @@ mod logic;
 mod netdev;
 mod regs;
 mod ring;
+mod selftest;
 mod stats;
 
 /// Reported by `ethtool -i`.

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `ethtool -t`: the C e1000's five self-tests (e1000_ethtool.c `e1000_diag_test`).
+//! Offline tests stop the interface's data path, test, then restore it.
+
+use kernel::{
+    io::Io,
+    prelude::*,
+    sync::atomic::Relaxed,
+    time::{
+        delay::fsleep,
+        Delta, //
+    },
+};
+
+use crate::{
+    logic::eeprom,
+    net::{
+        netdev::{
+            NetDev,
+            Operations, //
+        },
+        skb::SkBuff,
+    },
+    netdev::Adapter,
+    regs::{
+        self,
+        irq_cause,
+        phy, //
+    },
+};
+
+/// Test names, in result order, as the C driver's `e1000_gstrings_test`.
+pub(crate) const NAMES: [&str; 5] = [
+    "Register test  (offline)",
+    "Eeprom test    (offline)",
+    "Interrupt test (offline)",
+    "Loopback test  (offline)",
+    "Link test   (on/offline)",
+];
+
+/// Patterns written to each register in the register test.
+const PATTERNS: [u32; 4] = [0x5A5A_5A5A, 0xA5A5_A5A5, 0x0000_0000, 0xFFFF_FFFF];
+/// Loopback frames and their size (as `e1000_run_loopback_test`).
+const LOOPBACK_FRAMES: u32 = 64;
+const LOOPBACK_LEN: usize = 1024;
+/// PHY control for loopback at 1000 Mb/s full duplex (`e1000_phy_loopback`: 0x4140).
+const PHY_LOOPBACK_1000_FULL: u16 = 0x4140;
+
+impl Adapter<'_> {
+    /// Writes patterns to read/write registers and reads them back under each
+    /// register's writable mask. Returns the offset of the first failing register.
+    fn register_test(&self) -> u64 {
+        let bar = &self.hw.bar;
+        let check = |offset: usize, mask: u32| -> bool {
+            PATTERNS.iter().all(|p| {
+                bar.try_write32(p & mask, offset).is_ok()
+                    && bar.try_read32(offset).map(|v| v & mask) == Ok(p & mask)
+            })
+        };
+        // RDBAH/TDBAH: all bits; RDLEN/TDLEN: bits 19:7 (SDM 13.4.27, 13.4.40).
+        let singles = [
+            (0x2804, u32::MAX),
+            (0x3804, u32::MAX),
+            (0x2808, 0x000F_FF80),
+            (0x3808, 0x000F_FF80),
+        ];
+        for (offset, mask) in singles {
+            if !check(offset, mask) {
+                return offset as u64;
+            }
+        }
+        for i in 0..16 {
+            let offset = 0x5400 + 8 * i;
+            if !check(offset, u32::MAX) {
+                return offset as u64;
+            }
+        }
+        for i in 0..128 {
+            let offset = 0x5200 + 4 * i;
+            if !check(offset, u32::MAX) {
+                return offset as u64;
+            }
+        }
+        0
+    }
+
+    /// Reads the EEPROM and checks its checksum. 0 on success.
+    fn eeprom_test(&self) -> u64 {
+        match self.hw.read_eeprom() {
+            Ok(words) => u64::from(eeprom::validate(&words).is_err()),
+            Err(_) => 2,
+        }
+    }
+
+    /// Raises each interrupt cause by ICS with only that cause unmasked and checks that
+    /// the interrupt arrives. 0 on success, else the first cause that did not.
+    fn interrupt_test(&self) -> u64 {
+        self.irq_testing.store(true, Relaxed);
+        if self.irq.request(c"re1000-test").is_err() {
+            self.irq_testing.store(false, Relaxed);
+            return 1;
+        }
+        let mut result = 0;
+        for cause in [
+            irq_cause::TXDW,
+            irq_cause::LSC,
+            irq_cause::RXDMT0,
+            irq_cause::RXT0,
+        ] {
+            self.irq_disable();
+            let _ = self.hw.bar.read(regs::ICR);
+            self.irq_test_causes.store(0, Relaxed);
+            self.hw
+                .bar
+                .write_reg(regs::IMS::zeroed().with_causes(cause));
+            self.hw
+                .bar
+                .write_reg(regs::ICS::zeroed().with_causes(cause));
+            let mut seen = false;
+            for _ in 0..100 {
+                if self.irq_test_causes.load(Relaxed) & cause != 0 {
+                    seen = true;
+                    break;
+                }
+                fsleep(Delta::from_millis(1));
+            }
+            if !seen {
+                result = u64::from(cause);
+                break;
+            }
+        }
+        self.irq_disable();
+        self.irq.free();
+        self.irq_testing.store(false, Relaxed);
+        result
+    }
+
+    /// Sends frames through the PHY in loopback and checks each comes back intact.
+    /// 0 on success, 1 if a frame could not be sent, 2 if frames were lost, 3 if one
+    /// came back corrupted.
+    fn loopback_test(&self) -> u64 {
+        if self.up().is_err() {
+            return 1;
+        }
+        if self.hw.emulated {
+            // QEMU drops looped-back frames during its 1 s receive hold-off after an
+            // RCTL write (firmware-notes/qemu-differences.md): let it pass first.
+            fsleep(Delta::from_millis(1100));
+        }
+        let saved = self.hw.read_phy(phy::CTRL).unwrap_or(0);
+        let mut result = 0;
+        if self
+            .hw
+            .write_phy(phy::CTRL, PHY_LOOPBACK_1000_FULL)
+            .is_err()
+        {
+            result = 1;
+        }
+        let mut frame = [0xFFu8; LOOPBACK_LEN];
+        frame[LOOPBACK_LEN / 2..].fill(0xAA);
+        frame[LOOPBACK_LEN / 2 + 10] = 0xBE;
+        frame[LOOPBACK_LEN / 2 + 12] = 0xAF;
+        let mut sent = 0;
+        if result == 0 {
+            let mut tx = self.tx_ring.lock();
+            if let Some(ring) = (*tx).as_mut() {
+                for _ in 0..LOOPBACK_FRAMES {
+                    let Ok(mut skb) = SkBuff::alloc(self.netdev, LOOPBACK_LEN as u32) else {
+                        break;
+                    };
+                    if skb.put_slice(&frame).is_err() || ring.queue(skb).is_err() {
+                        break;
+                    }
+                    sent += 1;
+                }
+                self.hw.set_tx_tail(ring.tail());
+            }
+        }
+        if sent != LOOPBACK_FRAMES {
+            result = 1;
+        }
+        // QEMU holds received frames for a second after the RCTL write in `up`.
+        let (mut received, mut corrupt) = (0, 0);
+        for _ in 0..300 {
+            if let Some(ring) = (*self.rx_ring.lock()).as_mut() {
+                // Frames of another length are the peer's traffic, which the MAC
+                // still receives in PHY loopback.
+                ring.poll_raw(self.netdev, |data| {
+                    if data.len() == LOOPBACK_LEN {
+                        received += 1;
+                        if data != frame {
+                            corrupt += 1;
+                        }
+                    }
+                });
+                self.hw.set_rx_tail(ring.tail());
+            }
+            if received >= sent {
+                break;
+            }
+            fsleep(Delta::from_millis(10));
+        }
+        if let Some(ring) = (*self.tx_ring.lock()).as_mut() {
+            ring.clean(0);
+        }
+        if result == 0 && corrupt > 0 {
+            result = 3;
+        } else if result == 0 && received < sent {
+            result = 2;
+        }
+        let _ = self.hw.write_phy(phy::CTRL, saved);
+        self.down();
+        result
+    }
+
+    /// 0 if the MAC reports link.
+    fn link_test(&self) -> u64 {
+        u64::from(!self.hw.link_status().up)
+    }
+
+    /// Runs the tests; see [`crate::net::ethtool::Operations::self_test`].
+    pub(crate) fn run_self_test(
+        self: Pin<&Self>,
+        dev: &NetDev,
+        offline: bool,
+        out: &mut [u64],
+    ) -> bool {
+        let mut results = [0u64; NAMES.len()];
+        results[4] = self.link_test();
+        if offline {
+            let was_running = self.running.load(Relaxed);
+            if was_running {
+                let _ = <Self as Operations>::stop(self, dev);
+            }
+            self.hw.reset();
+            results[0] = self.register_test();
+            self.hw.reset();
+            results[1] = self.eeprom_test();
+            self.hw.reset();
+            results[2] = self.interrupt_test();
+            self.hw.reset();
+            results[3] = self.loopback_test();
+            self.hw.reset();
+            self.restore_filters();
+            if was_running && <Self as Operations>::open(self, dev).is_err() {
+                dev_err!(
+                    self.pdev,
+                    "{}: could not reopen after self-test\n",
+                    dev.name()
+                );
+            }
+        }
+        for (o, r) in out.iter_mut().zip(results) {
+            *o = r;
+        }
+        results.iter().any(|r| *r != 0)
+    }
+}
