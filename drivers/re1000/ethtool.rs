@@ -181,6 +181,32 @@ impl Operations for Adapter<'_> {
         Ok(())
     }
 
+    fn set_eeprom(this: Pin<&Self>, _dev: &NetDev, offset: usize, data: &[u8]) -> Result {
+        let old = this.hw.read_eeprom()?;
+        let new = eeprom::apply_write(&old, offset, data).ok_or(EINVAL)?;
+        let first = old.iter().zip(&new).position(|(a, b)| a != b);
+        let last = old.iter().zip(&new).rposition(|(a, b)| a != b);
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(());
+        };
+        let start = u16::try_from(first).map_err(|_| EINVAL)?;
+        this.hw.write_eeprom_words(start, &new[first..=last])?;
+        // Verify: QEMU, for one, accepts the commands but ignores EEPROM writes.
+        if this.hw.read_eeprom()? != new {
+            dev_err!(
+                this.pdev,
+                "EEPROM write not verified: the device kept its old contents{}\n",
+                if this.hw.emulated {
+                    " (QEMU ignores EEPROM writes)"
+                } else {
+                    ""
+                }
+            );
+            return Err(EIO);
+        }
+        Ok(())
+    }
+
     fn get_ringparam(this: Pin<&Self>, _dev: &NetDev) -> RingParam {
         RingParam {
             rx_max: ring::MAX_DESCRIPTORS,

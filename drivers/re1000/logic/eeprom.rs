@@ -26,6 +26,38 @@ pub(crate) fn validate(words: &[u16; WORDS]) -> Result<(), u16> {
     }
 }
 
+/// Sets the checksum word so that the image sums to [`CHECKSUM_SUM`].
+pub(crate) fn fix_checksum(words: &mut [u16; WORDS]) {
+    let partial = words[..CHECKSUM_WORD]
+        .iter()
+        .fold(0u16, |sum, w| sum.wrapping_add(*w));
+    words[CHECKSUM_WORD] = CHECKSUM_SUM.wrapping_sub(partial);
+}
+
+/// Applies an `ethtool -E` write of `data` at byte `offset` to `words` and fixes the
+/// checksum, as the C driver's `e1000_set_eeprom`. Returns `None` if the write does
+/// not fit the EEPROM. Writing the checksum word itself is overridden by the fix-up.
+pub(crate) fn apply_write(
+    words: &[u16; WORDS],
+    offset: usize,
+    data: &[u8],
+) -> Option<[u16; WORDS]> {
+    let end = offset.checked_add(data.len())?;
+    if end > WORDS * 2 {
+        return None;
+    }
+    let mut out = *words;
+    for (i, byte) in data.iter().enumerate() {
+        let pos = offset + i;
+        let word = out.get_mut(pos / 2)?;
+        let mut bytes = word.to_le_bytes();
+        bytes[pos % 2] = *byte;
+        *word = u16::from_le_bytes(bytes);
+    }
+    fix_checksum(&mut out);
+    Some(out)
+}
+
 /// The MAC address in words 0..3, each word little-endian (SDM 5.6.1).
 pub(crate) fn mac_address(words: &[u16; WORDS]) -> [u8; 6] {
     let [a, b] = words[0].to_le_bytes();
@@ -76,6 +108,25 @@ mod tests {
         w[0] = 0xFFFF;
         w[1] = 0x0002;
         assert_eq!(checksum_sum(&w), 0x0001);
+    }
+
+    #[test]
+    fn write_patches_bytes_and_keeps_the_checksum_valid() {
+        let img = image();
+        // Change the last MAC byte (byte 5 = high byte of word 2).
+        let new = apply_write(&img, 5, &[0x99]).unwrap();
+        assert_eq!(mac_address(&new), [0x52, 0x54, 0x00, 0x12, 0x34, 0x99]);
+        assert_eq!(validate(&new), Ok(()));
+        // Only word 2 and the checksum word changed.
+        let changed: Vec<usize> = (0..WORDS).filter(|i| new[*i] != img[*i]).collect();
+        assert_eq!(changed, [2, CHECKSUM_WORD]);
+    }
+
+    #[test]
+    fn writes_past_the_end_are_refused() {
+        assert_eq!(apply_write(&image(), 127, &[1, 2]), None);
+        assert_eq!(apply_write(&image(), usize::MAX, &[1]), None);
+        assert!(apply_write(&image(), 126, &[1, 2]).is_some());
     }
 
     #[test]
