@@ -12,6 +12,7 @@ pub mod icmp;
 pub mod kmemleak;
 pub mod modules;
 pub mod monitor;
+pub mod netlink;
 pub mod report;
 pub mod suites;
 pub mod sysfs;
