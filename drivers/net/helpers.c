@@ -194,6 +194,16 @@ void re1000_dma_rmb(void)
 	dma_rmb();
 }
 
+void re1000_local_bh_disable(void)
+{
+	local_bh_disable();
+}
+
+void re1000_local_bh_enable(void)
+{
+	local_bh_enable();
+}
+
 unsigned int re1000_pci_dev_irq(const struct pci_dev *pdev)
 {
 	return pdev->irq;

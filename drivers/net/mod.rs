@@ -7,6 +7,7 @@
 //! the driver in `drivers/re1000/` is safe Rust and this layer could move
 //! upstream on its own.
 
+pub(crate) mod bh;
 mod bindings;
 pub(crate) mod dma;
 pub(crate) mod ethtool;

@@ -31,6 +31,7 @@ use crate::{
         itr, //
     },
     net::{
+        bh,
         irq::IrqLine,
         napi::Napi,
         netdev::{
@@ -217,8 +218,11 @@ impl<'a> Adapter<'a> {
             self.unicast_promisc.load(Relaxed),
             self.multicast_promisc.load(Relaxed),
         );
-        *self.tx_ring.lock() = Some(tx);
-        *self.rx_ring.lock() = Some(rx);
+        {
+            let _bh = bh::disable();
+            *self.tx_ring.lock() = Some(tx);
+            *self.rx_ring.lock() = Some(rx);
+        }
         self.netdev.reset_queue();
         Ok(())
     }
@@ -262,14 +266,25 @@ impl<'a> Adapter<'a> {
 
     /// Whether TX descriptors are waiting for the device.
     pub(crate) fn tx_pending(&self) -> bool {
-        self.tx_ring.lock().as_ref().is_some_and(|ring| ring.busy())
+        let _bh = bh::disable();
+        // A local, so that the lock guard is dropped before softirqs are re-enabled.
+        let guard = self.tx_ring.lock();
+        guard.as_ref().is_some_and(|ring| ring.busy())
     }
 
     /// Stops the device's DMA, then frees both rings and their buffers.
     pub(crate) fn down(&self) {
         self.hw.quiesce();
-        *self.tx_ring.lock() = None;
-        *self.rx_ring.lock() = None;
+        // Take the rings out under the locks, free them (DMA unmap and coherent free)
+        // after softirqs are enabled again.
+        let (tx, rx) = {
+            let _bh = bh::disable();
+            let tx = self.tx_ring.lock().take();
+            let rx = self.rx_ring.lock().take();
+            (tx, rx)
+        };
+        drop(tx);
+        drop(rx);
         self.netdev.reset_queue();
     }
 }

@@ -16,6 +16,7 @@ use kernel::{
 use crate::{
     logic::eeprom,
     net::{
+        bh,
         netdev::{
             NetDev,
             Operations, //
@@ -163,6 +164,7 @@ impl Adapter<'_> {
         frame[LOOPBACK_LEN / 2 + 12] = 0xAF;
         let mut sent = 0;
         if result == 0 {
+            let _bh = bh::disable();
             let mut tx = self.tx_ring.lock();
             if let Some(ring) = (*tx).as_mut() {
                 for _ in 0..LOOPBACK_FRAMES {
@@ -183,7 +185,9 @@ impl Adapter<'_> {
         // QEMU holds received frames for a second after the RCTL write in `up`.
         let (mut received, mut corrupt) = (0, 0);
         for _ in 0..300 {
-            if let Some(ring) = (*self.rx_ring.lock()).as_mut() {
+            let bh = bh::disable();
+            let mut guard = self.rx_ring.lock();
+            if let Some(ring) = (*guard).as_mut() {
                 // Frames of another length are the peer's traffic, which the MAC
                 // still receives in PHY loopback.
                 ring.poll_raw(self.netdev, |data| {
@@ -196,13 +200,19 @@ impl Adapter<'_> {
                 });
                 self.hw.set_rx_tail(ring.tail());
             }
+            drop(guard);
+            drop(bh);
             if received >= sent {
                 break;
             }
             fsleep(Delta::from_millis(10));
         }
-        if let Some(ring) = (*self.tx_ring.lock()).as_mut() {
-            ring.clean(0);
+        {
+            let _bh = bh::disable();
+            let mut guard = self.tx_ring.lock();
+            if let Some(ring) = (*guard).as_mut() {
+                ring.clean(0);
+            }
         }
         if result == 0 && corrupt > 0 {
             result = 3;
