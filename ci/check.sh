@@ -8,8 +8,8 @@
 
 MODELS=${MODELS:-"e1000 e1000-82544gc e1000-82545em"}
 # Suites run on each model with the normal kernel, and on the debug kernel.
-SUITES=${SUITES:-"bringup link"}
-DEBUG_SUITES=${DEBUG_SUITES:-"bringup link"}
+SUITES=${SUITES:-"bringup link datapath ethtool"}
+DEBUG_SUITES=${DEBUG_SUITES:-"bringup link stress"}
 logs=build/logs
 mkdir -p "$logs"
 passed=0 failed=0 skipped=0

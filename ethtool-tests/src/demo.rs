@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //! `re1000-guest demo` (what `make run` shows): set up, print what the
-//! standard tools say about the dut, try a ping.
+//! standard tools and `re1000-stats` say about the dut, try a ping.
 
 use std::net::Ipv4Addr;
 use std::time::Duration;
@@ -23,6 +23,27 @@ fn show(title: &str, prog: &str, args: &[&str]) -> bool {
         }
         Err(e) => {
             println!("({e:#})");
+            false
+        }
+    }
+}
+
+/// `re1000-stats IFACE`: every counter group in one table. The binary is
+/// built next to this one (`target/<profile>/`).
+fn stats_table(dev: &str) -> bool {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.join("re1000-stats")));
+    match exe {
+        Some(p) if p.is_file() => {
+            show(&format!("re1000-stats {dev}"), &p.to_string_lossy(), &[dev])
+        }
+        other => {
+            println!("==== re1000-stats {dev}");
+            println!(
+                "(re1000-stats not found{}; build it with `cargo build --release -p ethtool-tests`)",
+                other.map_or(String::new(), |p| format!(" at {}", p.display()))
+            );
             false
         }
     }
@@ -71,6 +92,7 @@ pub fn run(opts: &Options, expect_ping: bool) -> Result<i32> {
     show(&format!("ethtool -i {dev}"), "ethtool", &["-i", dev]);
     show(&format!("ethtool -S {dev}"), "ethtool", &["-S", dev]);
     show(&format!("ethtool {dev}"), "ethtool", &[dev]);
+    stats_table(dev);
 
     let mac = topo.dut.link_address()?;
     let mac_ok = mac.eq_ignore_ascii_case(DUT.mac);

@@ -8,15 +8,21 @@
 pub mod cmd;
 pub mod demo;
 pub mod dmesg;
+pub mod echo;
+pub mod flows;
 pub mod icmp;
 pub mod kmemleak;
 pub mod modules;
 pub mod monitor;
 pub mod netlink;
+pub mod nft;
+pub mod packet;
 pub mod report;
 pub mod suites;
 pub mod sysfs;
+pub mod tool;
 pub mod topology;
+pub mod traffic;
 pub mod wait;
 
 pub use re1000_vm::topology::{Nic, DUT, PEER};

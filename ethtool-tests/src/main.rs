@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
 use ethtool_tests::report::{self, Reporter};
 use ethtool_tests::suites::{self, RunOptions};
 use ethtool_tests::topology::{Options, Topology};
-use ethtool_tests::{demo, modules, monitor, sysfs, DUT, PEER};
+use ethtool_tests::{demo, modules, monitor, sysfs, tool, DUT, PEER};
 
 const DRIVERS: [&str; 2] = ["re1000", "e1000"];
 /// Where the repository's Kbuild leaves the module, relative to the repo root.
@@ -48,6 +48,9 @@ enum Sub {
     },
     /// List the suites
     List,
+    /// Traffic endpoints the suites run in the peer namespace
+    #[command(subcommand, hide = true)]
+    Tool(tool::Tool),
 }
 
 #[derive(Args, Debug)]
@@ -82,6 +85,7 @@ struct TestArgs {
     /// Also check kmemleak after each suite (debug kernel flavour)
     #[arg(long)]
     debug_kernel: bool,
+    /// Suites to run: NAME, NAME:CASE[,CASE...] or `all`
     #[arg(required = true, value_name = "SUITE")]
     suites: Vec<String>,
 }
@@ -146,16 +150,48 @@ fn pci_id(addr: &str) -> String {
     )
 }
 
+/// `SUITE` or `SUITE:CASE[,CASE...]` (only those cases, in suite order).
+fn select(name: &str) -> Result<&'static suites::Suite> {
+    let (suite, cases) = match name.split_once(':') {
+        Some((s, c)) => (s, Some(c)),
+        None => (name, None),
+    };
+    let Some(s) = suites::find(suite) else {
+        bail!("unknown suite {suite:?} (`re1000-guest list` shows them)");
+    };
+    let Some(cases) = cases else {
+        return Ok(s);
+    };
+    let wanted: Vec<&str> = cases.split(',').collect();
+    for w in &wanted {
+        if !s.cases.iter().any(|c| c.name == *w) {
+            bail!("suite {suite} has no case {w:?} (`re1000-guest list` shows them)");
+        }
+    }
+    let picked: Vec<suites::Case> = s
+        .cases
+        .iter()
+        .filter(|c| wanted.contains(&c.name))
+        .map(|c| suites::Case {
+            name: c.name,
+            run: c.run,
+        })
+        .collect();
+    // Lives for the rest of the process, like the built-in suites.
+    Ok(Box::leak(Box::new(suites::Suite {
+        name: s.name,
+        about: s.about,
+        cases: Box::leak(picked.into_boxed_slice()),
+    })))
+}
+
 fn test(args: &TestArgs) -> Result<i32> {
     let wanted: Vec<&'static suites::Suite> = if args.suites.iter().any(|s| s == "all") {
         suites::ALL.to_vec()
     } else {
         let mut v = Vec::new();
         for name in &args.suites {
-            match suites::find(name) {
-                Some(s) => v.push(s),
-                None => bail!("unknown suite {name:?} (`re1000-guest list` shows them)"),
-            }
+            v.push(select(name)?);
         }
         v
     };
@@ -231,6 +267,7 @@ fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Sub::Tool(t) => tool::run(t),
         Sub::List => {
             for s in suites::ALL {
                 let cases: Vec<&str> = s.cases.iter().map(|c| c.name).collect();

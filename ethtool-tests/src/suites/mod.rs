@@ -3,7 +3,10 @@
 //! debug kernels, kmemleak) check after every suite.
 
 pub mod bringup;
+pub mod datapath;
+pub mod ethtool;
 pub mod link;
+pub mod stress;
 
 use std::time::Instant;
 
@@ -57,7 +60,13 @@ pub struct Suite {
 }
 
 /// Every suite, in the order `all` runs them.
-pub const ALL: &[&Suite] = &[&bringup::SUITE, &link::SUITE];
+pub const ALL: &[&Suite] = &[
+    &bringup::SUITE,
+    &link::SUITE,
+    &datapath::SUITE,
+    &stress::SUITE,
+    &ethtool::SUITE,
+];
 
 /// Looks a suite up by name.
 pub fn find(name: &str) -> Option<&'static Suite> {

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Read-only access to a NIC's registers through its PCI BAR 0
+//! (`/sys/bus/pci/devices/ADDR/resource0`, mapped shared), so the suite
+//! can check what a driver wrote to the hardware without going through
+//! that driver. Only registers whose read has no side effect are read
+//! (never ICR or the clear-on-read statistics).
+
+use std::fs::File;
+use std::io;
+use std::os::fd::AsRawFd;
+use std::ptr;
+
+use anyhow::{ensure, Context, Result};
+
+use crate::sysfs;
+
+/// 8254x register offsets (Intel 8254x SDM, table 13-2).
+pub mod reg {
+    pub const CTRL: usize = 0x0000;
+    pub const STATUS: usize = 0x0008;
+    pub const ITR: usize = 0x00C4;
+    pub const RCTL: usize = 0x0100;
+    pub const TCTL: usize = 0x0400;
+    pub const LEDCTL: usize = 0x0E00;
+    pub const RDLEN: usize = 0x2808;
+    pub const RDTR: usize = 0x2820;
+    pub const TDLEN: usize = 0x3808;
+    pub const TIDV: usize = 0x3820;
+    pub const MANC: usize = 0x5820;
+}
+
+/// CTRL.RFCE and CTRL.TFCE: receive and transmit flow control enable.
+pub const CTRL_RFCE: u32 = 1 << 27;
+pub const CTRL_TFCE: u32 = 1 << 28;
+/// CTRL.SWDPIN0 and CTRL.SWDPIO0: software-definable pin 0, which drives
+/// the LED of the 82544 (LEDCTL on the 82540 and later).
+pub const CTRL_SWDPIN0: u32 = 1 << 18;
+pub const CTRL_SWDPIO0: u32 = 1 << 22;
+/// STATUS.LU: link up.
+pub const STATUS_LU: u32 = 1 << 1;
+
+/// BAR 0 of one PCI device, mapped.
+pub struct Bar {
+    base: *mut u8,
+    len: usize,
+}
+
+impl Bar {
+    /// Maps BAR 0 of the device at `pci_addr` (root only).
+    pub fn open(pci_addr: &str) -> Result<Self> {
+        let path = sysfs::pci_dev(pci_addr).join("resource0");
+        let f = File::open(&path).with_context(|| format!("opening {}", path.display()))?;
+        let len = f.metadata()?.len() as usize;
+        ensure!(
+            len >= reg::MANC + 4,
+            "{} is only {len} bytes",
+            path.display()
+        );
+        // SAFETY: a fresh shared mapping of the whole file; nothing else in
+        // this process aliases it. The kernel keeps the mapping valid after
+        // the file is closed.
+        let base = unsafe {
+            libc::mmap(
+                ptr::null_mut(),
+                len,
+                libc::PROT_READ,
+                libc::MAP_SHARED,
+                f.as_raw_fd(),
+                0,
+            )
+        };
+        if base == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error())
+                .with_context(|| format!("mapping {}", path.display()));
+        }
+        Ok(Bar {
+            base: base.cast(),
+            len,
+        })
+    }
+
+    /// One 32-bit register.
+    pub fn read(&self, offset: usize) -> u32 {
+        assert!(
+            offset.is_multiple_of(4) && offset + 4 <= self.len,
+            "register offset {offset:#x} outside BAR 0"
+        );
+        // SAFETY: in bounds and aligned (checked above) within a live
+        // mapping; MMIO needs a volatile access.
+        unsafe { ptr::read_volatile(self.base.add(offset).cast::<u32>()) }
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        // SAFETY: `base`/`len` are exactly what mmap returned.
+        unsafe {
+            libc::munmap(self.base.cast(), self.len);
+        }
+    }
+}

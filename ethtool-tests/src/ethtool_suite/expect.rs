@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+//! What the suite expects, written down from the C e1000's source
+//! (drivers/net/ethernet/intel/e1000/e1000_ethtool.c, Linux 7.3) and the
+//! README's feature table, never read from the driver under test.
+
+/// The C e1000's `ethtool -S` names in order (`e1000_gstrings_stats`).
+pub const C_STATS: [&str; 46] = [
+    "rx_packets",
+    "tx_packets",
+    "rx_bytes",
+    "tx_bytes",
+    "rx_broadcast",
+    "tx_broadcast",
+    "rx_multicast",
+    "tx_multicast",
+    "rx_errors",
+    "tx_errors",
+    "tx_dropped",
+    "multicast",
+    "collisions",
+    "rx_length_errors",
+    "rx_over_errors",
+    "rx_crc_errors",
+    "rx_frame_errors",
+    "rx_no_buffer_count",
+    "rx_missed_errors",
+    "tx_aborted_errors",
+    "tx_carrier_errors",
+    "tx_fifo_errors",
+    "tx_heartbeat_errors",
+    "tx_window_errors",
+    "tx_abort_late_coll",
+    "tx_deferred_ok",
+    "tx_single_coll_ok",
+    "tx_multi_coll_ok",
+    "tx_timeout_count",
+    "tx_restart_queue",
+    "rx_long_length_errors",
+    "rx_short_length_errors",
+    "rx_align_errors",
+    "tx_tcp_seg_good",
+    "tx_tcp_seg_failed",
+    "rx_flow_control_xon",
+    "rx_flow_control_xoff",
+    "tx_flow_control_xon",
+    "tx_flow_control_xoff",
+    "rx_long_byte_count",
+    "rx_csum_offload_good",
+    "rx_csum_offload_errors",
+    "alloc_rx_buff_failed",
+    "tx_smbus",
+    "rx_smbus",
+    "dropped_smbus",
+];
+
+/// re1000's own counters, after the C ones (README feature table).
+pub const RE1000_EXTRA_STATS: [&str; 4] = [
+    "napi_polls",
+    "rx_copybreak",
+    "rx_dropped_length",
+    "rx_dropped_errors",
+];
+
+/// `ethtool -S` names the C table fills from the same source, so one read
+/// must show them equal: MPRC, GORC and LATECOL.
+pub const SAME_SOURCE: [(&str, &str); 3] = [
+    ("multicast", "rx_multicast"),
+    ("rx_long_byte_count", "rx_bytes"),
+    ("tx_window_errors", "tx_abort_late_coll"),
+];
+
+/// The self-test names (`e1000_gstrings_test`), in result order.
+pub const TEST_NAMES: [&str; 5] = [
+    "Register test  (offline)",
+    "Eeprom test    (offline)",
+    "Interrupt test (offline)",
+    "Loopback test  (offline)",
+    "Link test   (on/offline)",
+];
+
+/// RMON histogram buckets of PRC64..PRC1522 / PTC64..PTC1522, frame
+/// length including the FCS.
+pub const RMON_RANGES: [(u32, u32); 6] = [
+    (0, 64),
+    (65, 127),
+    (128, 255),
+    (256, 511),
+    (512, 1023),
+    (1024, 1522),
+];
+
+/// The EEPROM: 64 little-endian words whose sum is `EEPROM_SUM`.
+pub const EEPROM_BYTES: u32 = 128;
+pub const EEPROM_SUM: u16 = 0xBABA;
+/// `ethtool -d`: 32 words (`E1000_REGS_LEN`).
+pub const REGS_BYTES: u32 = 32 * 4;
+/// Ring limits and the default size.
+pub const RING_MIN: u32 = 48;
+pub const RING_MAX: u32 = 4096;
+pub const RING_DEFAULT: u32 = 256;
+/// Link modes of the copper parts.
+pub const SPEED_MODES: [&str; 5] = [
+    "10baseT/Half",
+    "10baseT/Full",
+    "100baseT/Half",
+    "100baseT/Full",
+    "1000baseT/Full",
+];
+/// `ethtool -s IF advertise 0x2f`: the five modes above (ETHTOOL_LINK_MODE
+/// bits 0, 1, 2, 3 and 5).
+pub const ADVERTISE_ALL: &str = "0x2f";
+
+/// The MAC generations QEMU models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mac {
+    I82540,
+    I82544,
+    I82545,
+}
+
+impl Mac {
+    /// By PCI device id (the driver's id table).
+    pub fn from_device(id: u16) -> Option<Self> {
+        match id {
+            0x100e | 0x1015 => Some(Mac::I82540),
+            0x1008 | 0x100c | 0x100d => Some(Mac::I82544),
+            0x100f => Some(Mac::I82545),
+            _ => None,
+        }
+    }
+
+    /// The 82544 has no Interrupt Throttling Register.
+    pub fn has_itr(self) -> bool {
+        self != Mac::I82544
+    }
+
+    /// `e1000_get_regs` fills MANC (word 26) from the 82540 on.
+    pub fn dumps_manc(self) -> bool {
+        self != Mac::I82544
+    }
+
+    /// The register the LED is driven through: CTRL's software-definable
+    /// pin 0 on the 82544 (`e1000_led_on`), LEDCTL after it.
+    pub fn led_register(self) -> (usize, u32) {
+        use super::bar::{reg, CTRL_SWDPIN0, CTRL_SWDPIO0};
+        match self {
+            Mac::I82544 => (reg::CTRL, CTRL_SWDPIN0 | CTRL_SWDPIO0),
+            _ => (reg::LEDCTL, u32::MAX),
+        }
+    }
+
+    /// The C driver's coalesce callbacks answer from the 82545 on
+    /// (`hw->mac_type < e1000_82545` is EOPNOTSUPP).
+    pub fn c_has_coalesce(self) -> bool {
+        self == Mac::I82545
+    }
+}
+
+/// The Wake-on-LAN modes the C e1000 lists (`e1000_get_wol`: u, m, b, g,
+/// except for the parts `e1000_wol_exclusion` names, such as the 82545EM
+/// copper), by PCI device id.
+pub fn c_wol_supported(device: u16) -> &'static [&'static str] {
+    match device {
+        0x100f => &[],
+        _ => &["bcast", "magic", "mcast", "ucast"],
+    }
+}
+
+/// Interrupts per second of the dynamic modes' starting point.
+const DYNAMIC_START_RATE: u32 = 20_000;
+
+/// What `ethtool -C rx-usecs U` leads to, as `e1000_set_coalesce` and
+/// `e1000_get_coalesce` compute it: the value `-c` reads back, and the ITR
+/// register for a fixed interval or mode 0 (`None` for the dynamic modes
+/// 1, 3 and 4, which re1000 runs at the starting rate, see
+/// [`itr_dynamic_re1000`]). `Err` for what the C driver refuses.
+pub fn coalesce(usecs: u32) -> Result<(u32, Option<u32>), ()> {
+    match usecs {
+        2 => Err(()),
+        0 => Ok((0, Some(0))),
+        1 | 3 | 4 => Ok((usecs, None)),
+        u if !(10..=10_000).contains(&u) => Err(()),
+        u => {
+            let rate = 1_000_000 / u;
+            let setting = rate & !3;
+            Ok((1_000_000 / setting, Some(itr_register(rate))))
+        }
+    }
+}
+
+/// The ITR register for `rate` interrupts/s: the minimum interval in
+/// 256 ns units.
+pub fn itr_register(rate: u32) -> u32 {
+    1_000_000_000 / (rate * 256)
+}
+
+/// ITR of re1000's dynamic modes: the fixed starting rate (README).
+pub fn itr_dynamic_re1000() -> u32 {
+    itr_register(DYNAMIC_START_RATE)
+}
+
+/// The ring size the C driver makes of a request (`e1000_set_ringparam`:
+/// at least 48, at most the maximum, rounded up to a multiple of 8).
+pub fn c_ring_size(req: u32, max: u32) -> u32 {
+    req.clamp(RING_MIN, max).div_ceil(8) * 8
+}
+
+/// re1000's refusal of a ring size the core lets through (the core refuses
+/// anything above the reported maximum itself).
+pub fn re1000_ring_error(n: u32) -> Option<&'static str> {
+    if !(RING_MIN..=RING_MAX).contains(&n) {
+        Some("ring size must be between 48 and 4096")
+    } else if !n.is_multiple_of(8) {
+        Some("ring size must be a multiple of 8")
+    } else {
+        None
+    }
+}
+
+/// The RMON bucket a frame of `len` bytes (FCS included) falls in.
+pub fn rmon_bucket(len: u32) -> Option<(u32, u32)> {
+    RMON_RANGES
+        .into_iter()
+        .find(|&(lo, hi)| (lo..=hi).contains(&len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coalesce_as_the_c_driver() {
+        assert_eq!(coalesce(100), Ok((100, Some(390))));
+        assert_eq!(coalesce(0), Ok((0, Some(0))));
+        assert_eq!(coalesce(3), Ok((3, None)));
+        assert_eq!(coalesce(2), Err(()));
+        assert_eq!(coalesce(5), Err(()));
+        assert_eq!(coalesce(10_001), Err(()));
+        // 1000000 / 7777 = 128 interrupts/s; 1000000 / 128 = 7812.
+        assert_eq!(coalesce(7777), Ok((7812, Some(30517))));
+        // 33333 & !3 = 33332; 1000000 / 33332 = 30.
+        assert_eq!(coalesce(30).unwrap().0, 30);
+        assert_eq!(coalesce(10_000), Ok((10_000, Some(39062))));
+        assert_eq!(itr_dynamic_re1000(), 195);
+    }
+
+    #[test]
+    fn rings_as_the_c_driver() {
+        assert_eq!(c_ring_size(0, 4096), 48);
+        assert_eq!(c_ring_size(100, 4096), 104);
+        assert_eq!(c_ring_size(256, 4096), 256);
+        assert_eq!(
+            re1000_ring_error(100),
+            Some("ring size must be a multiple of 8")
+        );
+        assert_eq!(
+            re1000_ring_error(0),
+            Some("ring size must be between 48 and 4096")
+        );
+        assert_eq!(re1000_ring_error(4096), None);
+    }
+
+    #[test]
+    fn buckets() {
+        assert_eq!(rmon_bucket(64), Some((0, 64)));
+        assert_eq!(rmon_bucket(204), Some((128, 255)));
+        assert_eq!(rmon_bucket(1522), Some((1024, 1522)));
+        assert_eq!(rmon_bucket(1523), None);
+        assert_eq!(C_STATS.len(), 46);
+    }
+}

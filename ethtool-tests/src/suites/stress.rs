@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+//! `stress` (issue 3): the driver's control paths racing its data path.
+//!
+//! - `down-up`: `ip link set down/up` 50 times while UDP flows both ways;
+//! - `unbind-bind`: 10 unbind/bind cycles of the dut under the same traffic;
+//! - `link-loss`: QEMU `set_link nic0 off/on` during two paced TCP transfers;
+//!   carrier follows within 3 s each way and both transfers complete intact;
+//! - `rmmod-during-tcp`: the driver is removed during two TCP transfers;
+//!   they fail (time out) instead of hanging, the module unloads, a reload
+//!   works.
+//!
+//! After each case, ping (IPv4 and IPv6, both ways) and 4 MiB TCP each way
+//! with SHA-256 must work. Meant for the debug kernel (lockdep, kmemleak,
+//! slub debug); passes on the normal one too. The harness checks dmesg (and
+//! kmemleak) after the suite.
+
+use std::net::UdpSocket;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, ensure, Context, Result};
+
+use super::{Case, CaseResult, Ctx, Suite, Verdict};
+use crate::flows::{self, Dir, Transfer, DUT_IP4};
+use crate::tool::{args, Helper};
+use crate::topology::{self, Topology, NETNS, PEER_IP4, PROBE_TIMEOUT};
+use crate::traffic::{self, SendReport, UdpFlow};
+use crate::{modules, monitor, sysfs, wait, DUT};
+
+pub const SUITE: Suite = Suite {
+    name: "stress",
+    about: "down/up x50, unbind/bind x10, set_link off/on, rmmod: all under traffic",
+    cases: &[
+        Case {
+            name: "down-up",
+            run: down_up,
+        },
+        Case {
+            name: "unbind-bind",
+            run: unbind_bind,
+        },
+        Case {
+            name: "link-loss",
+            run: link_loss,
+        },
+        Case {
+            name: "rmmod-during-tcp",
+            run: rmmod_during_tcp,
+        },
+    ],
+};
+
+const MIB: u64 = 1 << 20;
+const DOWN_UP_CYCLES: u32 = 50;
+const REBIND_CYCLES: u32 = 10;
+/// Background datagrams per second, each way.
+const BG_PPS: u32 = 1500;
+/// Carrier must follow QEMU's link state this fast (issue 3).
+const CARRIER_TIMEOUT: Duration = Duration::from_secs(3);
+/// Frames must flow again this soon after the interface comes back (QEMU
+/// holds RX off for 1 s after each RCTL write).
+const RX_RESUME: Duration = Duration::from_secs(8);
+
+/// UDP both ways, ignoring send errors, until stopped.
+struct Background {
+    peer: Helper,
+    stop: Arc<AtomicBool>,
+    dut: JoinHandle<Result<SendReport>>,
+}
+
+impl Background {
+    fn start(topo: &Topology) -> Result<Self> {
+        flows::pin_neighbours(topo)?;
+        let flow = UdpFlow::new(
+            traffic::fresh_seed() as u32,
+            0,
+            64,
+            traffic::UDP_MAX_PAYLOAD,
+        )?;
+        let port = flows::port();
+        let peer = Helper::spawn(
+            Some(NETNS),
+            &args::udp_send(&format!("{DUT_IP4}:{port}"), &flow, Some(BG_PPS), true),
+        )?;
+        let s = UdpSocket::bind("0.0.0.0:0")?;
+        s.connect(format!("{PEER_IP4}:{port}"))?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let st = stop.clone();
+        let dut = thread::spawn(move || {
+            let o = traffic::SendOpts {
+                pps: Some(BG_PPS),
+                lenient: true,
+            };
+            traffic::send_udp(&s, &flow, &o, &st, &AtomicU64::new(0))
+        });
+        Ok(Self { peer, stop, dut })
+    }
+
+    /// Stops both senders; fails if either died on its own.
+    fn stop(mut self) -> Result<String> {
+        let peer_sent = self.peer.progress();
+        // A lenient sender never ends by itself: if it has, the reason is
+        // on its stderr.
+        let peer_alive = self.peer.running();
+        self.stop.store(true, Ordering::Relaxed);
+        let start = Instant::now();
+        while !self.dut.is_finished() {
+            if start.elapsed() > Duration::from_secs(10) {
+                bail!("the dut's background sender did not stop");
+            }
+            thread::sleep(wait::STEP);
+        }
+        let dut = self
+            .dut
+            .join()
+            .map_err(|_| anyhow::anyhow!("background sender panicked"))??;
+        if !peer_alive {
+            let r = self.peer.finish(Duration::from_secs(5));
+            bail!("the peer's background sender died: {r:?}");
+        }
+        self.peer.stop();
+        Ok(format!(
+            "background: peer sent {peer_sent}, dut sent {} ({} send errors)",
+            dut.sent, dut.errors
+        ))
+    }
+}
+
+fn rx_packets(ifname: &str) -> Result<u64> {
+    let s = sysfs::net_attr(ifname, "statistics/rx_packets")?;
+    s.parse().with_context(|| format!("rx_packets {s:?}"))
+}
+
+/// Waits until the dut receives again.
+fn wait_rx(ifname: &str, timeout: Duration) -> Result<()> {
+    let before = rx_packets(ifname)?;
+    wait::until(&format!("frames to arrive on {ifname}"), timeout, || {
+        Ok(rx_packets(ifname)? > before)
+    })
+}
+
+/// Pings and TCP both ways: the data path works after the stress.
+fn verify_traffic(ctx: &Ctx<'_>) -> Result<()> {
+    flows::wait_carriers(ctx.topo, Duration::from_secs(10))?;
+    flows::echo_check(false, false, &[56, 1473], 3).context("ping after the stress")?;
+    flows::echo_check(true, false, &[56], 3).context("ping from the peer after the stress")?;
+    flows::echo_check(false, true, &[56], 3).context("IPv6 ping after the stress")?;
+    for dir in [Dir::DutToPeer, Dir::PeerToDut] {
+        flows::tcp(dir, false, 4 * MIB, Duration::from_secs(120))
+            .context("TCP after the stress")?;
+    }
+    ctx.info("afterwards: ping v4/v6 and 4 MiB TCP each way intact");
+    Ok(())
+}
+
+/// Runs `body` with background traffic and static neighbours, then cleans up.
+fn under_traffic(ctx: &mut Ctx<'_>, body: impl FnOnce(&mut Ctx<'_>) -> Result<()>) -> CaseResult {
+    let bg = Background::start(ctx.topo)?;
+    let r = body(ctx);
+    let stopped = bg.stop();
+    flows::unpin_neighbours(ctx.topo);
+    r?;
+    ctx.info(&stopped?);
+    // Addresses may be gone (IPv6 on down, everything on unbind).
+    ctx.topo.reconfigure().context("restoring the topology")?;
+    verify_traffic(ctx)?;
+    Ok(Verdict::Pass)
+}
+
+fn down_up(ctx: &mut Ctx<'_>) -> CaseResult {
+    under_traffic(ctx, |ctx| {
+        let dut = ctx.topo.dut.clone();
+        let dev = dut.ifname.as_str();
+        let t = Instant::now();
+        for i in 1..=DOWN_UP_CYCLES {
+            (|| -> Result<()> {
+                dut.ip(&["link", "set", "dev", dev, "down"])?;
+                dut.ip(&["link", "set", "dev", dev, "up"])?;
+                // Odd cycles go straight down again (open racing stop);
+                // even ones wait until frames flow.
+                if i % 2 == 0 {
+                    dut.wait_carrier(true, Duration::from_secs(5))?;
+                    wait_rx(dev, RX_RESUME)?;
+                }
+                Ok(())
+            })()
+            .with_context(|| format!("cycle {i}/{DOWN_UP_CYCLES}"))?;
+        }
+        ctx.info(&format!(
+            "{DOWN_UP_CYCLES} down/up cycles in {:.1} s",
+            t.elapsed().as_secs_f64()
+        ));
+        Ok(())
+    })
+}
+
+fn unbind_bind(ctx: &mut Ctx<'_>) -> CaseResult {
+    under_traffic(ctx, |ctx| {
+        let drv = ctx.driver();
+        let t = Instant::now();
+        for i in 1..=REBIND_CYCLES {
+            (|| -> Result<()> {
+                sysfs::unbind_from(DUT.pci_addr, &drv)?;
+                wait::until("the unbind to finish", PROBE_TIMEOUT, || {
+                    Ok(sysfs::bound_driver(DUT.pci_addr)?.is_none()
+                        && sysfs::netdevs(DUT.pci_addr)?.is_empty())
+                })?;
+                sysfs::bind_to(DUT.pci_addr, &drv)?;
+                topology::wait_bound(DUT.pci_addr, &drv, PROBE_TIMEOUT)?;
+                ctx.topo.reconfigure()?;
+                ctx.topo.dut.wait_carrier(true, Duration::from_secs(10))?;
+                wait_rx(&ctx.topo.dut.ifname, RX_RESUME)
+            })()
+            .with_context(|| format!("cycle {i}/{REBIND_CYCLES}"))?;
+        }
+        ctx.info(&format!(
+            "{REBIND_CYCLES} unbind/bind cycles in {:.1} s",
+            t.elapsed().as_secs_f64()
+        ));
+        Ok(())
+    })
+}
+
+const MONITOR_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn set_link(qdev: &str, up: bool) -> Result<()> {
+    let c = format!("set_link {qdev} {}", if up { "on" } else { "off" });
+    let out = monitor::hmp(&c, MONITOR_TIMEOUT)?;
+    ensure!(out.is_empty(), "`{c}` answered {out:?}");
+    Ok(())
+}
+
+/// Waits until `t` has made no progress for `quiet`.
+fn wait_stalled(t: &mut Transfer, quiet: Duration, timeout: Duration) -> Result<u64> {
+    let start = Instant::now();
+    let mut last = (t.progress(), Instant::now());
+    loop {
+        let p = t.progress();
+        if p != last.0 {
+            last = (p, Instant::now());
+        } else if last.1.elapsed() >= quiet {
+            return Ok(p);
+        }
+        if start.elapsed() > timeout {
+            bail!(
+                "the {} transfer kept moving with the link down ({p} bytes)",
+                t.dir.name()
+            );
+        }
+        thread::sleep(wait::STEP);
+    }
+}
+
+fn link_loss(ctx: &mut Ctx<'_>) -> CaseResult {
+    if monitor::port_path().is_none() {
+        return Ok(Verdict::Skip(
+            "no QEMU monitor port in this guest (runner started with --no-monitor?)".into(),
+        ));
+    }
+    let qdev = ctx.topo.dut.nic.qdev_id;
+    let r = link_loss_inner(ctx);
+    if r.is_err() {
+        let _ = set_link(qdev, true);
+    }
+    r
+}
+
+fn link_loss_inner(ctx: &mut Ctx<'_>) -> CaseResult {
+    let dut = ctx.topo.dut.clone();
+    // Paced so that they outlast the outage.
+    let (bytes, rate) = (24 * MIB, Some(3 * MIB));
+    let idle = Duration::from_secs(30);
+    let mut rx = Transfer::start(
+        Dir::PeerToDut,
+        false,
+        bytes,
+        traffic::fresh_seed(),
+        rate,
+        idle,
+    )?;
+    let mut tx = Transfer::start(
+        Dir::DutToPeer,
+        false,
+        bytes,
+        traffic::fresh_seed(),
+        rate,
+        idle,
+    )?;
+    rx.wait_progress(2 * MIB, Duration::from_secs(60))?;
+    tx.wait_progress(2 * MIB, Duration::from_secs(60))?;
+
+    set_link(dut.nic.qdev_id, false)?;
+    let t = Instant::now();
+    dut.wait_carrier(false, CARRIER_TIMEOUT)
+        .context("carrier after `set_link off`")?;
+    let down = t.elapsed();
+    let at = wait_stalled(&mut rx, Duration::from_millis(500), Duration::from_secs(5))?;
+
+    set_link(dut.nic.qdev_id, true)?;
+    let t = Instant::now();
+    dut.wait_carrier(true, CARRIER_TIMEOUT)
+        .context("carrier after `set_link on`")?;
+    let up = t.elapsed();
+    rx.wait_progress(at + MIB, Duration::from_secs(30))
+        .context("traffic resuming after the link came back")?;
+    let resumed = t.elapsed();
+
+    let a = rx.check(Duration::from_secs(120))?;
+    let b = tx.check(Duration::from_secs(120))?;
+    ctx.info(&format!(
+        "carrier down after {:.0} ms, up after {:.0} ms, traffic moving again {:.1} s after `on`; \
+         24 MiB each way intact ({:.1} s, {:.1} s)",
+        down.as_secs_f64() * 1e3,
+        up.as_secs_f64() * 1e3,
+        resumed.as_secs_f64(),
+        a.secs,
+        b.secs
+    ));
+    Ok(Verdict::Pass)
+}
+
+fn rmmod_during_tcp(ctx: &mut Ctx<'_>) -> CaseResult {
+    let drv = ctx.driver();
+    let shared = ctx.topo.peer.driver == drv;
+    let idle = Duration::from_secs(8);
+    let huge = 1 << 30;
+    let mut rx = Transfer::start(
+        Dir::PeerToDut,
+        false,
+        huge,
+        traffic::fresh_seed(),
+        None,
+        idle,
+    )?;
+    let mut tx = Transfer::start(
+        Dir::DutToPeer,
+        false,
+        huge,
+        traffic::fresh_seed(),
+        None,
+        idle,
+    )?;
+    rx.wait_progress(4 * MIB, Duration::from_secs(60))?;
+    tx.wait_progress(4 * MIB, Duration::from_secs(60))?;
+
+    let t = Instant::now();
+    flows::run_with_timeout("rmmod", &[&drv], Duration::from_secs(60))?;
+    let took = t.elapsed();
+    ensure!(!modules::is_loaded(&drv), "{drv} still loaded after rmmod");
+    ensure!(
+        sysfs::bound_driver(DUT.pci_addr)?.is_none() && sysfs::netdevs(DUT.pci_addr)?.is_empty(),
+        "{} still bound or has an interface after rmmod",
+        DUT.pci_addr
+    );
+    // Both transfers must end, with an error, well within the deadline.
+    let mut ends = Vec::new();
+    for t in [rx, tx] {
+        let dir = t.dir.name();
+        match t.finish(Duration::from_secs(45)) {
+            Ok(r) => bail!(
+                "{dir}: the transfer completed ({} bytes) although the driver was removed",
+                r.received.bytes
+            ),
+            Err(e) => {
+                let msg = format!("{e:#}");
+                ensure!(
+                    !msg.contains("did not finish"),
+                    "{dir}: the transfer hung after rmmod: {msg}"
+                );
+                ends.push(format!(
+                    "{dir}: {}",
+                    msg.lines()
+                        .next()
+                        .unwrap_or("")
+                        .chars()
+                        .take(160)
+                        .collect::<String>()
+                ));
+            }
+        }
+    }
+    ctx.info(&format!(
+        "rmmod took {:.1} s{}; transfers failed cleanly: {}",
+        took.as_secs_f64(),
+        if shared { " (the peer too)" } else { "" },
+        ends.join(" | ")
+    ));
+    modules::modprobe(&drv)?;
+    topology::wait_bound(DUT.pci_addr, &drv, PROBE_TIMEOUT)?;
+    ctx.topo.reconfigure().context("restoring the topology")?;
+    verify_traffic(ctx)?;
+    Ok(Verdict::Pass)
+}
