@@ -27,6 +27,15 @@ pub fn run_raw(args: &[&str]) -> Result<Vec<u8>> {
     Ok(out.stdout)
 }
 
+/// `ethtool ARGS` whatever its exit status: (success, stdout).
+pub fn run_any(args: &[&str]) -> Result<(bool, String)> {
+    let (_, out) = cmd::output("ethtool", args)?;
+    Ok((
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
+}
+
 /// `ethtool ARGS`, which must fail; its stderr.
 pub fn refused(args: &[&str]) -> Result<String> {
     let (line, out) = cmd::output("ethtool", args)?;

@@ -43,7 +43,8 @@ pub(crate) fn coalesce(ctx: &mut Ctx<'_>) -> CaseResult {
 }
 
 fn check_usecs(ctx: &Ctx<'_>, d: &Dut, set: u32, itr_before: u32) -> Result<()> {
-    let (want, itr) = expect::coalesce(set).map_err(|()| anyhow::anyhow!("{set} is invalid"))?;
+    let (want, itr) =
+        expect::coalesce(set).with_context(|| format!("rx-usecs {set} is invalid"))?;
     let got = d.rx_usecs()?;
     let text = cli::run(&["-c", d.if_()])?;
     let cli_usecs = cli::number(&text, "rx-usecs")?;

@@ -45,6 +45,17 @@ pub(crate) fn regs(ctx: &mut Ctx<'_>) -> CaseResult {
             if d.mac.dumps_manc() { b(reg::MANC) } else { 0 },
         ),
         pair("STATUS.LU", w[1] & bar::STATUS_LU != 0, true),
+        // e1000_get_regs: PHY type 0 (M88), and the PHY words it repeats.
+        pair("word 12 PHY type", w[12], 0),
+        pair("word 18 = word 13 (M88 status)", w[18], w[13]),
+        pair("word 23 = word 13 (M88 status)", w[23], w[13]),
+        pair("word 20 = word 17 (M88 control)", w[20], w[17]),
+        pair("word 25 = word 24 (1000BASE-T status)", w[25], w[24]),
+        pair(
+            "words 14, 15, 16, 19 (IGP only)",
+            format!("{:?}", [w[14], w[15], w[16], w[19]]),
+            "[0, 0, 0, 0]",
+        ),
     ];
     for (i, name, count) in [
         (4, "RDH", rx),

@@ -267,6 +267,7 @@ pub(crate) fn speed_modes(modes: &[String]) -> Vec<String> {
     v
 }
 
+/// Owned and sorted, for comparing name sets.
 pub(crate) fn sorted(v: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = v.iter().map(|s| s.to_string()).collect();
     v.sort();
@@ -309,21 +310,24 @@ pub(crate) fn ping() -> Result<()> {
     Ok(())
 }
 
-/// `(got, want)` pairs that must be equal, reported together.
+/// `(name, got, want)` triples whose two values must be equal; every
+/// mismatch is reported, not only the first.
 pub(crate) fn all_equal(what: &str, pairs: &[(String, String, String)]) -> Result<()> {
     let bad: Vec<String> = pairs
         .iter()
         .filter(|(_, a, b)| a != b)
-        .map(|(n, a, b)| format!("{n}: {a} vs {b}"))
+        .map(|(n, a, b)| format!("{n}: {a}, expected {b}"))
         .collect();
     ensure!(bad.is_empty(), "{what}:\n{}", bad.join("\n"));
     Ok(())
 }
 
+/// One entry for [`all_equal`].
 pub(crate) fn pair(n: &str, a: impl ToString, b: impl ToString) -> (String, String, String) {
     (n.to_owned(), a.to_string(), b.to_string())
 }
 
+/// How `ethtool` prints a flag.
 pub(crate) fn onoff(b: bool) -> &'static str {
     if b {
         "on"

@@ -173,17 +173,17 @@ const DYNAMIC_START_RATE: u32 = 20_000;
 /// `e1000_get_coalesce` compute it: the value `-c` reads back, and the ITR
 /// register for a fixed interval or mode 0 (`None` for the dynamic modes
 /// 1, 3 and 4, which re1000 runs at the starting rate, see
-/// [`itr_dynamic_re1000`]). `Err` for what the C driver refuses.
-pub fn coalesce(usecs: u32) -> Result<(u32, Option<u32>), ()> {
+/// [`itr_dynamic_re1000`]). `None` for what the C driver refuses.
+pub fn coalesce(usecs: u32) -> Option<(u32, Option<u32>)> {
     match usecs {
-        2 => Err(()),
-        0 => Ok((0, Some(0))),
-        1 | 3 | 4 => Ok((usecs, None)),
-        u if !(10..=10_000).contains(&u) => Err(()),
+        2 => None,
+        0 => Some((0, Some(0))),
+        1 | 3 | 4 => Some((usecs, None)),
+        u if !(10..=10_000).contains(&u) => None,
         u => {
             let rate = 1_000_000 / u;
             let setting = rate & !3;
-            Ok((1_000_000 / setting, Some(itr_register(rate))))
+            Some((1_000_000 / setting, Some(itr_register(rate))))
         }
     }
 }
@@ -230,17 +230,17 @@ mod tests {
 
     #[test]
     fn coalesce_as_the_c_driver() {
-        assert_eq!(coalesce(100), Ok((100, Some(390))));
-        assert_eq!(coalesce(0), Ok((0, Some(0))));
-        assert_eq!(coalesce(3), Ok((3, None)));
-        assert_eq!(coalesce(2), Err(()));
-        assert_eq!(coalesce(5), Err(()));
-        assert_eq!(coalesce(10_001), Err(()));
+        assert_eq!(coalesce(100), Some((100, Some(390))));
+        assert_eq!(coalesce(0), Some((0, Some(0))));
+        assert_eq!(coalesce(3), Some((3, None)));
+        assert_eq!(coalesce(2), None);
+        assert_eq!(coalesce(5), None);
+        assert_eq!(coalesce(10_001), None);
         // 1000000 / 7777 = 128 interrupts/s; 1000000 / 128 = 7812.
-        assert_eq!(coalesce(7777), Ok((7812, Some(30517))));
+        assert_eq!(coalesce(7777), Some((7812, Some(30517))));
         // 33333 & !3 = 33332; 1000000 / 33332 = 30.
         assert_eq!(coalesce(30).unwrap().0, 30);
-        assert_eq!(coalesce(10_000), Ok((10_000, Some(39062))));
+        assert_eq!(coalesce(10_000), Some((10_000, Some(39062))));
         assert_eq!(itr_dynamic_re1000(), 195);
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //! `-g/-G`: ring sizes, refused sizes, and resizes under TCP traffic.
 
+use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context, Result};
@@ -11,11 +12,10 @@ use super::{cli, expect};
 use crate::flows::{self, Transfer};
 use crate::netlink::RingsSet;
 use crate::suites::{CaseResult, Ctx, Verdict};
-use crate::traffic;
+use crate::{traffic, wait};
 
 /// The TCP transfer of `rings-under-tcp`, in each direction, paced so
-/// that it lasts about 8 s and both resizes (which take the C driver's link
-/// down for a few seconds) happen while data flows.
+/// that it lasts about 8 s and both resizes happen while data flows.
 const TCP_BYTES: u64 = 16 << 20;
 const TCP_RATE: u64 = 2 << 20;
 
@@ -129,7 +129,7 @@ fn rings_body(ctx: &Ctx<'_>, d: &Dut) -> Result<()> {
         }
     }
     if d.reference {
-        ctx.info("C e1000: rx 0 -> 48, 100 -> 104, 47 -> 48 (clamped and rounded, README)");
+        ctx.info("C e1000: sizes 0 -> 48, 100 -> 104, 47 -> 48 (clamped and rounded, README)");
     } else {
         let out = cli::refused(&["-G", d.if_(), "rx", "100"])?;
         ensure!(
@@ -144,8 +144,23 @@ fn rings_body(ctx: &Ctx<'_>, d: &Dut) -> Result<()> {
 /// `-G` twice during TCP transfers in both directions: both streams arrive
 /// intact (SHA-256 of the receiver = the sender's), and each resize takes
 /// effect in the hardware.
+///
+/// Not run against the C e1000: its `e1000_set_ringparam` can crash the
+/// kernel under transmit load. `e1000_down` stops the queue, then sleeps
+/// 10 ms before it disables NAPI and sets `__E1000_DOWN`; a poll in that
+/// window (`e1000_clean_tx_irq`, carrier still on) wakes the queue again,
+/// and a transmit then lands in the new, not yet allocated ring: a NULL
+/// pointer dereference in `e1000_xmit_frame` (seen on QEMU's 82544GC with
+/// this case). Its resizes without traffic are checked by `rings`.
 pub(crate) fn rings_under_tcp(ctx: &mut Ctx<'_>) -> CaseResult {
     let d = Dut::open(ctx)?;
+    if d.reference {
+        return Ok(Verdict::Skip(
+            "C e1000: ring resize under transmit load can oops the kernel (e1000_set_ringparam \
+             vs e1000_xmit_frame race, see rings.rs); resizes without traffic are in `rings`"
+                .into(),
+        ));
+    }
     let orig = d.rings()?;
     let r = rings_under_tcp_body(ctx, &d);
     let restore = d
@@ -168,11 +183,23 @@ fn rings_under_tcp_body(ctx: &Ctx<'_>, d: &Dut) -> Result<()> {
     let mut out = Transfer::start(flows::Dir::DutToPeer, false, TCP_BYTES, s1, rate, idle)?;
     let mut inn = Transfer::start(flows::Dir::PeerToDut, false, TCP_BYTES, s2, rate, idle)?;
     let t = Instant::now();
+    // Resize i once both transfers have passed i/4 of the stream, or one
+    // has passed (i+1)/4: the two directions drift apart when a resize
+    // stalls them unevenly, and neither may be over when it happens.
     for (i, sizes) in [(1u64, (128u32, 512u32)), (2, (1024, 64))] {
-        let mark = TCP_BYTES * i / 3;
-        out.wait_progress(mark, Duration::from_secs(120))?;
-        inn.wait_progress(mark, Duration::from_secs(120))?;
-        let (p_out, p_in) = (out.progress(), inn.progress());
+        let (mark, cap) = (TCP_BYTES * i / 4, TCP_BYTES * (i + 1) / 4);
+        let start = Instant::now();
+        let (p_out, p_in) = loop {
+            let (a, b) = (out.progress(), inn.progress());
+            if a.min(b) >= mark || a.max(b) >= cap {
+                break (a, b);
+            }
+            ensure!(
+                start.elapsed() < Duration::from_secs(120),
+                "the transfers stalled at {a} and {b} bytes before resize {i}"
+            );
+            thread::sleep(wait::STEP);
+        };
         d.set_rings(Some(sizes.0), Some(sizes.1))
             .with_context(|| format!("resize {i} to rx {} tx {}", sizes.0, sizes.1))?;
         check_rings(d, sizes)?;

@@ -114,7 +114,7 @@ pub(crate) fn pause(ctx: &mut Ctx<'_>) -> CaseResult {
             p0.stats.tx_frames.context("no tx pause frame counter")?,
             p0.stats.rx_frames.context("no rx pause frame counter")?,
         );
-        let (ctx_, crx) = (
+        let (cli_tx, cli_rx) = (
             cli::number(&text, "tx_pause_frames")?,
             cli::number(&text, "rx_pause_frames")?,
         );
@@ -124,8 +124,8 @@ pub(crate) fn pause(ctx: &mut Ctx<'_>) -> CaseResult {
             &[
                 pair("tx_pause_frames", tx, 0),
                 pair("rx_pause_frames", rx, 0),
-                pair("ethtool -I -a tx_pause_frames", ctx_, tx),
-                pair("ethtool -I -a rx_pause_frames", crx, rx),
+                pair("ethtool -I -a tx_pause_frames", cli_tx, tx),
+                pair("ethtool -I -a rx_pause_frames", cli_rx, rx),
             ],
         )?;
     }

@@ -369,14 +369,12 @@ fn rmmod_during_tcp(ctx: &mut Ctx<'_>) -> CaseResult {
                     !msg.contains("did not finish"),
                     "{dir}: the transfer hung after rmmod: {msg}"
                 );
+                // The end of the message holds the reason (the tool's stderr).
+                let flat = msg.split_whitespace().collect::<Vec<_>>().join(" ");
+                let tail: String = flat.chars().rev().take(150).collect();
                 ends.push(format!(
-                    "{dir}: {}",
-                    msg.lines()
-                        .next()
-                        .unwrap_or("")
-                        .chars()
-                        .take(160)
-                        .collect::<String>()
+                    "{dir}: …{}",
+                    tail.chars().rev().collect::<String>()
                 ));
             }
         }
