@@ -10,6 +10,11 @@ MODELS=${MODELS:-"e1000 e1000-82544gc e1000-82545em"}
 # Suites run on each model with the normal kernel, and on the debug kernel.
 SUITES=${SUITES:-"bringup link datapath ethtool"}
 DEBUG_SUITES=${DEBUG_SUITES:-"bringup link stress"}
+# The same suites with the C e1000 as the device under test: what correct looks like,
+# and every difference from re1000 either intended (README) or a failure. The
+# link and datapath references run on the first model only.
+REFERENCE_SUITES=${REFERENCE_SUITES:-"ethtool"}
+REFERENCE_FIRST_MODEL_SUITES=${REFERENCE_FIRST_MODEL_SUITES:-"link datapath"}
 logs=build/logs
 mkdir -p "$logs"
 passed=0 failed=0 skipped=0
@@ -72,6 +77,15 @@ build test-tools build_tools
 for model in $MODELS; do
 	# shellcheck disable=SC2086
 	phase "guest-$model" guest "$model" "$kdir" "$ko" "$model" --driver re1000 $SUITES
+done
+first=1
+for model in $MODELS; do
+	suites=$REFERENCE_SUITES
+	[ "$first" = 1 ] && suites="$REFERENCE_FIRST_MODEL_SUITES $suites"
+	first=0
+	[ -n "${suites// /}" ] || continue
+	# shellcheck disable=SC2086
+	phase "reference-$model" guest "reference-$model" "$kdir" "$ko" "$model" --driver e1000 $suites
 done
 if [ -n "$DEBUG_SUITES" ]; then
 	build kernel-debug capture kdir_debug kernel_dir debug

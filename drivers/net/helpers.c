@@ -55,6 +55,11 @@ bool re1000_mod_delayed_work(struct delayed_work *work, unsigned long delay)
 	return mod_delayed_work(system_wq, work, delay);
 }
 
+void re1000_netif_tx_disable(struct net_device *dev)
+{
+	netif_tx_disable(dev);
+}
+
 void re1000_netif_wake_queue(struct net_device *dev)
 {
 	netif_wake_queue(dev);

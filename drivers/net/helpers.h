@@ -25,6 +25,7 @@ void re1000_dev_kfree_skb_any(struct sk_buff *skb);
 void re1000_init_delayed_work(struct delayed_work *work, work_func_t func);
 bool re1000_mod_delayed_work(struct delayed_work *work, unsigned long delay);
 
+void re1000_netif_tx_disable(struct net_device *dev);
 void re1000_netif_wake_queue(struct net_device *dev);
 bool re1000_netif_queue_stopped(const struct net_device *dev);
 bool re1000_netdev_xmit_more(void);

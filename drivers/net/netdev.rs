@@ -91,6 +91,14 @@ impl NetDev {
         unsafe { bindings::re1000_netif_stop_queue(self.as_raw()) }
     }
 
+    /// Stops the queue and waits for a `start_xmit` running on another CPU to
+    /// return: afterwards nothing transmits until the queue is woken. Process or
+    /// softirq context (takes the TX lock with bottom halves disabled).
+    pub(crate) fn tx_disable(&self) {
+        // SAFETY: By the type invariant the device is valid.
+        unsafe { bindings::re1000_netif_tx_disable(self.as_raw()) }
+    }
+
     /// Restarts a stopped queue and lets the stack resume sending.
     pub(crate) fn wake_queue(&self) {
         // SAFETY: By the type invariant the device is valid.

@@ -231,9 +231,11 @@ impl<'a> Adapter<'a> {
     /// free and reallocate the rings, start again. Caller holds RTNL; sleeps.
     pub(crate) fn reinit(&self) -> Result {
         let dev = self.netdev;
-        dev.stop_queue();
+        // NAPI first: a TX clean-up could otherwise wake the queue after it was
+        // stopped, and packets would reach the rings while they are replaced.
         self.irq_disable();
         self.napi.disable();
+        dev.tx_disable();
         self.down();
         let res = self.up();
         self.napi.enable();
