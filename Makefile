@@ -3,6 +3,7 @@
 # re1000 entry points (see README.md):
 #   make run              boot QEMU with two e1000 NICs, load re1000, show it working
 #   make check            every test suite, ending in "N passed, N failed"
+#   make bench            re1000 against the C e1000 in one run: build/bench/
 #   make [KDIR=...]       build re1000.ko against a Rust-enabled kernel build
 #   make modules_install  install re1000.ko for that kernel (then run depmod)
 #
@@ -20,7 +21,7 @@ export KDIR FLAVOUR
 # The kernel to build against: $(KDIR), or the cached test kernel (built if needed).
 kdir = $${KDIR:-$$(qemu-e1000/build-kernel.sh $(FLAVOUR))}
 
-.PHONY: all modules modules_install clean deps kernel run check clippy fmt
+.PHONY: all modules modules_install clean deps kernel run check bench clippy fmt
 
 all: modules
 
@@ -54,3 +55,6 @@ run: deps
 
 check: deps
 	@ci/check.sh
+
+bench: deps
+	@ci/bench.sh

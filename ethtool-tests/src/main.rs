@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
 use ethtool_tests::report::{self, Reporter};
 use ethtool_tests::suites::{self, RunOptions};
 use ethtool_tests::topology::{Options, Topology};
-use ethtool_tests::{demo, modules, monitor, sysfs, tool, DUT, PEER};
+use ethtool_tests::{bench, demo, modules, monitor, sysfs, tool, DUT, PEER};
 
 const DRIVERS: [&str; 2] = ["re1000", "e1000"];
 /// Where the repository's Kbuild leaves the module, relative to the repo root.
@@ -46,6 +46,9 @@ enum Sub {
         #[arg(required = true, trailing_var_arg = true, value_name = "CMD")]
         words: Vec<String>,
     },
+    /// Compare re1000 with the C e1000 on the dut NIC (prints `BENCH` lines
+    /// for `re1000-bench`)
+    Bench(BenchArgs),
     /// List the suites
     List,
     /// Traffic endpoints the suites run in the peer namespace
@@ -88,6 +91,18 @@ struct TestArgs {
     /// Suites to run: NAME, NAME:CASE[,CASE...] or `all`
     #[arg(required = true, value_name = "SUITE")]
     suites: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+struct BenchArgs {
+    #[command(flatten)]
+    module: ModuleArg,
+    /// Rounds; each binds and measures both drivers, alternating which goes first
+    #[arg(long, default_value_t = 3)]
+    rounds: u32,
+    /// Duration of each iperf3 run
+    #[arg(long, default_value_t = 8, value_name = "SECS")]
+    seconds: u32,
 }
 
 #[derive(Args, Debug)]
@@ -139,15 +154,6 @@ fn options(module: &ModuleArg, dut: &str, peer: &str) -> Result<Options> {
         dut_driver: dut.to_owned(),
         peer_driver: peer.to_owned(),
     })
-}
-
-fn pci_id(addr: &str) -> String {
-    let id = |f: &str| sysfs::read(sysfs::pci_dev(addr).join(f)).unwrap_or_default();
-    format!(
-        "{}:{}",
-        id("vendor").trim_start_matches("0x"),
-        id("device").trim_start_matches("0x")
-    )
 }
 
 /// `SUITE` or `SUITE:CASE[,CASE...]` (only those cases, in suite order).
@@ -217,11 +223,11 @@ fn test(args: &TestArgs) -> Result<i32> {
     report::note(&format!(
         "dut {} [{}] {} ({}), peer {} [{}] {} in netns {} ({})",
         DUT.pci_addr,
-        pci_id(DUT.pci_addr),
+        sysfs::pci_id(DUT.pci_addr),
         topo.dut.ifname,
         topo.dut.driver,
         PEER.pci_addr,
-        pci_id(PEER.pci_addr),
+        sysfs::pci_id(PEER.pci_addr),
         topo.peer.ifname,
         topo.peer.netns.unwrap_or("-"),
         topo.peer.driver
@@ -268,6 +274,11 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Sub::Tool(t) => tool::run(t),
+        Sub::Bench(a) => bench::run(&bench::BenchOptions {
+            topology: options(&a.module, "re1000", "e1000")?,
+            rounds: a.rounds,
+            seconds: a.seconds,
+        }),
         Sub::List => {
             for s in suites::ALL {
                 let cases: Vec<&str> = s.cases.iter().map(|c| c.name).collect();

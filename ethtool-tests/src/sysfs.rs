@@ -12,6 +12,16 @@ pub fn pci_dev(addr: &str) -> PathBuf {
     Path::new("/sys/bus/pci/devices").join(addr)
 }
 
+/// `vendor:device` of a PCI device, hex without `0x` (empty parts if unreadable).
+pub fn pci_id(addr: &str) -> String {
+    let id = |f: &str| read(pci_dev(addr).join(f)).unwrap_or_default();
+    format!(
+        "{}:{}",
+        id("vendor").trim().trim_start_matches("0x"),
+        id("device").trim().trim_start_matches("0x")
+    )
+}
+
 /// Reads a sysfs attribute, trimmed.
 pub fn read(path: impl AsRef<Path>) -> Result<String> {
     let path = path.as_ref();
