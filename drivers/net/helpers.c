@@ -213,3 +213,58 @@ unsigned int re1000_pci_dev_irq(const struct pci_dev *pdev)
 {
 	return pdev->irq;
 }
+
+bool re1000_skb_csum_partial(const struct sk_buff *skb)
+{
+	return skb->ip_summed == CHECKSUM_PARTIAL;
+}
+
+unsigned int re1000_skb_checksum_start_offset(const struct sk_buff *skb)
+{
+	return skb_checksum_start_offset(skb);
+}
+
+unsigned int re1000_skb_csum_offset(const struct sk_buff *skb)
+{
+	return skb->csum_offset;
+}
+
+bool re1000_skb_is_gso(const struct sk_buff *skb)
+{
+	return skb_is_gso(skb);
+}
+
+bool re1000_skb_is_gso_tcpv4(const struct sk_buff *skb)
+{
+	return skb_shinfo(skb)->gso_type & SKB_GSO_TCPV4;
+}
+
+unsigned int re1000_skb_gso_size(const struct sk_buff *skb)
+{
+	return skb_shinfo(skb)->gso_size;
+}
+
+unsigned int re1000_skb_gso_segs(const struct sk_buff *skb)
+{
+	return skb_shinfo(skb)->gso_segs;
+}
+
+int re1000_skb_network_offset(const struct sk_buff *skb)
+{
+	return skb_network_offset(skb);
+}
+
+int re1000_skb_transport_offset(const struct sk_buff *skb)
+{
+	return skb_transport_offset(skb);
+}
+
+unsigned int re1000_tcp_hdrlen(const struct sk_buff *skb)
+{
+	return tcp_hdrlen(skb);
+}
+
+int re1000_skb_cow_head(struct sk_buff *skb)
+{
+	return skb_cow_head(skb, 0);
+}

@@ -9,6 +9,7 @@
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/tcp.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/pci.h>
@@ -51,6 +52,17 @@ dma_addr_t re1000_skb_frag_dma_map(struct device *dev, const struct sk_buff *skb
 int re1000_skb_put_padto(struct sk_buff *skb, unsigned int len);
 void re1000_skb_tx_timestamp(struct sk_buff *skb);
 void re1000_skb_set_protocol_eth(struct sk_buff *skb, struct net_device *dev);
+bool re1000_skb_csum_partial(const struct sk_buff *skb);
+unsigned int re1000_skb_checksum_start_offset(const struct sk_buff *skb);
+unsigned int re1000_skb_csum_offset(const struct sk_buff *skb);
+bool re1000_skb_is_gso(const struct sk_buff *skb);
+bool re1000_skb_is_gso_tcpv4(const struct sk_buff *skb);
+unsigned int re1000_skb_gso_size(const struct sk_buff *skb);
+unsigned int re1000_skb_gso_segs(const struct sk_buff *skb);
+int re1000_skb_network_offset(const struct sk_buff *skb);
+int re1000_skb_transport_offset(const struct sk_buff *skb);
+unsigned int re1000_tcp_hdrlen(const struct sk_buff *skb);
+int re1000_skb_cow_head(struct sk_buff *skb);
 
 dma_addr_t re1000_dma_map_single(struct device *dev, void *ptr, size_t size,
 				 enum dma_data_direction dir);

@@ -393,8 +393,28 @@ impl<T: Operations + ethtool::Operations> OpsTable<T> {
     }
 }
 
+/// A set of `NETIF_F_*` offload features.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Features(u64);
+
+impl Features {
+    /// Scatter-gather: the device sends packets made of several buffers.
+    pub(crate) const SG: Self = Self(1 << bindings::NETIF_F_SG_BIT);
+    /// The device inserts any `CHECKSUM_PARTIAL` checksum (start and offset given).
+    pub(crate) const HW_CSUM: Self = Self(1 << bindings::NETIF_F_HW_CSUM_BIT);
+    /// TCP segmentation of IPv4 packets.
+    pub(crate) const TSO: Self = Self(1 << bindings::NETIF_F_TSO_BIT);
+
+    /// Both sets.
+    pub(crate) const fn with(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+}
+
 /// What a driver sets on its net_device before registering it.
 pub(crate) struct Config {
+    /// Offloads the device can do (`ethtool -k` may toggle them); all start enabled.
+    pub(crate) features: Features,
     /// The permanent and current MAC address.
     pub(crate) mac: MacAddr,
     /// Smallest MTU `ip link set mtu` accepts.
@@ -454,6 +474,8 @@ impl<'a, T: Operations + ethtool::Operations + 'a> Registration<'a, T> {
             bindings::re1000_set_netdev_dev(raw, parent_raw);
             (*raw).netdev_ops = OpsTable::<T>::build();
             (*raw).ethtool_ops = ethtool::build::<T>();
+            (*raw).hw_features = config.features.0;
+            (*raw).features = config.features.0;
             (*raw).min_mtu = config.min_mtu;
             (*raw).max_mtu = config.max_mtu;
             (*raw).watchdog_timeo = c_int::try_from(config.watchdog_timeo).unwrap_or(c_int::MAX);

@@ -13,6 +13,27 @@ use super::{
     netdev::NetDev, //
 };
 
+/// What the stack asks of the device for one packet to transmit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TxRequest {
+    /// Send it as it is.
+    None,
+    /// `CHECKSUM_PARTIAL`: insert the checksum of the bytes from `start` (from the
+    /// start of the packet) to the end at `start + offset`.
+    Checksum { start: u32, offset: u32 },
+    /// TCP segmentation of an IPv4 packet (`SKB_GSO_TCPV4`); offsets from the start of
+    /// the packet.
+    TcpV4Segmentation {
+        network: u32,
+        transport: u32,
+        tcp_header_len: u32,
+        mss: u32,
+        segments: u32,
+    },
+    /// A segmentation type the driver did not advertise.
+    UnsupportedSegmentation,
+}
+
 /// An owned socket buffer.
 ///
 /// Dropping it frees the buffer as a drop (`dev_kfree_skb_any`), which is safe in any
@@ -111,6 +132,55 @@ impl SkBuff {
         }
         // SAFETY: On success we still own the valid buffer.
         Ok(unsafe { Self::from_raw(NonNull::new_unchecked(ptr)) })
+    }
+
+    /// What the stack asks the device to do besides sending the packet.
+    pub(crate) fn tx_request(&self) -> TxRequest {
+        let skb = self.as_raw();
+        // SAFETY: By the type invariant the buffer is valid; these only read it.
+        unsafe {
+            if bindings::re1000_skb_is_gso(skb) {
+                if !bindings::re1000_skb_is_gso_tcpv4(skb) {
+                    return TxRequest::UnsupportedSegmentation;
+                }
+                let offset = |o: c_int| u32::try_from(o).unwrap_or(u32::MAX);
+                TxRequest::TcpV4Segmentation {
+                    network: offset(bindings::re1000_skb_network_offset(skb)),
+                    transport: offset(bindings::re1000_skb_transport_offset(skb)),
+                    tcp_header_len: bindings::re1000_tcp_hdrlen(skb),
+                    mss: bindings::re1000_skb_gso_size(skb),
+                    segments: bindings::re1000_skb_gso_segs(skb),
+                }
+            } else if bindings::re1000_skb_csum_partial(skb) {
+                TxRequest::Checksum {
+                    start: bindings::re1000_skb_checksum_start_offset(skb),
+                    offset: bindings::re1000_skb_csum_offset(skb),
+                }
+            } else {
+                TxRequest::None
+            }
+        }
+    }
+
+    /// The first `len` bytes of the packet (at most the linear part), made private to
+    /// this buffer first (`skb_cow_head`) so that headers can be rewritten.
+    pub(crate) fn headers_mut(&mut self, len: u32) -> Result<&mut [u8]> {
+        let skb = self.as_raw();
+        // SAFETY: By the type invariant the buffer is valid and ours.
+        if unsafe { bindings::re1000_skb_cow_head(skb) } != 0 {
+            return Err(ENOMEM);
+        }
+        let len = len.min(self.head_len()) as usize;
+        // SAFETY: The linear data holds `head_len` bytes, and after `skb_cow_head` its
+        // header part is not shared with clones; the borrow of `self` keeps the buffer
+        // alive and unaliased for the slice's lifetime.
+        Ok(unsafe { core::slice::from_raw_parts_mut(bindings::re1000_skb_data(skb), len) })
+    }
+
+    /// Computes a `CHECKSUM_PARTIAL` checksum in software (`skb_checksum_help`).
+    pub(crate) fn checksum_help(&mut self) -> Result {
+        // SAFETY: By the type invariant the buffer is valid and ours.
+        kernel::error::to_result(unsafe { bindings::skb_checksum_help(self.as_raw()) })
     }
 
     /// Records the software TX timestamp, if one was requested.

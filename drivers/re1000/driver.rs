@@ -17,6 +17,7 @@ use crate::{
     logic,
     net::netdev::{
         Config,
+        Features,
         Registration, //
     },
     netdev::Adapter,
@@ -113,6 +114,9 @@ impl pci::Driver for Re1000Driver {
         hw.set_receive_address(&mac);
 
         let config = Config {
+            // Every supported part (82540 and later) inserts checksums and segments
+            // TCP; the C driver offers the same from the 82544 on.
+            features: Features::SG.with(Features::HW_CSUM).with(Features::TSO),
             mac,
             min_mtu: MIN_MTU,
             max_mtu: MAX_MTU,

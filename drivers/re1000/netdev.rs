@@ -48,8 +48,9 @@ use crate::{
         rx::RxRing,
         tx::{
             TxError,
+            TxPlan,
             TxRing,
-            MAX_DESCS_PER_PACKET, //
+            WAKE_THRESHOLD, //
         },
     },
     stats::{
@@ -338,13 +339,19 @@ impl Operations for Adapter<'_> {
             stats::add(&this.stats.tx_dropped, 1);
             return TxOutcome::Consumed;
         };
+        // Checksum and segmentation requests; TSO rewrites the headers here, before
+        // the ring lock is taken.
+        let Ok(plan) = TxPlan::for_skb(&mut skb) else {
+            stats::add(&this.stats.tx_dropped, 1);
+            return TxOutcome::Consumed;
+        };
         let mut guard = this.tx_ring.lock();
         let Some(ring) = (*guard).as_mut() else {
             stats::add(&this.stats.tx_dropped, 1);
             return TxOutcome::Consumed;
         };
         skb.tx_timestamp();
-        match ring.queue(skb) {
+        match ring.queue(skb, plan) {
             Ok(bytes) => dev.sent_queue(bytes),
             Err(TxError::RingFull(skb)) => {
                 // Should not happen: the queue is stopped before the ring can fill.
@@ -356,7 +363,7 @@ impl Operations for Adapter<'_> {
             }
         }
         // Stop before the next packet could find the ring full.
-        if ring.unused() < MAX_DESCS_PER_PACKET + 2 {
+        if ring.unused() < WAKE_THRESHOLD {
             dev.stop_queue();
         }
         // One doorbell per batch: the stack tells us when more packets follow.

@@ -29,6 +29,7 @@ use crate::{
         irq_cause,
         phy, //
     },
+    ring::tx::TxPlan,
 };
 
 /// Test names, in result order, as the C driver's `e1000_gstrings_test`.
@@ -171,7 +172,13 @@ impl Adapter<'_> {
                     let Ok(mut skb) = SkBuff::alloc(self.netdev, LOOPBACK_LEN as u32) else {
                         break;
                     };
-                    if skb.put_slice(&frame).is_err() || ring.queue(skb).is_err() {
+                    if skb.put_slice(&frame).is_err() {
+                        break;
+                    }
+                    let Ok(plan) = TxPlan::for_skb(&mut skb) else {
+                        break;
+                    };
+                    if ring.queue(skb, plan).is_err() {
                         break;
                     }
                     sent += 1;

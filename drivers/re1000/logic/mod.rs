@@ -11,5 +11,6 @@ pub(crate) mod hwstats;
 pub(crate) mod itr;
 pub(crate) mod mac;
 pub(crate) mod microwire;
+pub(crate) mod offload;
 pub(crate) mod ring;
 pub(crate) mod status;

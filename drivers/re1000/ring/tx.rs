@@ -13,6 +13,10 @@ use kernel::{
 use crate::{
     logic::{
         desc,
+        offload::{
+            self,
+            Offload, //
+        },
         ring, //
     },
     net::{
@@ -22,19 +26,98 @@ use crate::{
             DescRing,
             Mapping, //
         },
-        skb::SkBuff,
+        skb::{
+            SkBuff,
+            TxRequest, //
+        },
     },
 };
 
-/// Descriptors one packet may need at most: the head plus `MAX_SKB_FRAGS` (17).
-pub(crate) const MAX_DESCS_PER_PACKET: u32 = 1 + 17;
-/// Wake a stopped queue once this many descriptors are free (C `TX_WAKE_THRESHOLD`).
-pub(crate) const WAKE_THRESHOLD: u32 = 32;
+/// Page fragments a packet may have (`CONFIG_MAX_SKB_FRAGS`' default).
+const MAX_FRAGS: usize = 17;
+/// Largest packet the stack hands over (`GSO_LEGACY_MAX_SIZE`; re1000 does not raise it).
+const MAX_PACKET_BYTES: u32 = 65536;
+/// Descriptors one packet may need at most: a context descriptor, every buffer cut
+/// into 4 KiB pieces (at most one extra piece per buffer), and the 4-byte split of the
+/// TSO work-around.
+pub(crate) const MAX_DESCS_PER_PACKET: u32 =
+    1 + MAX_PACKET_BYTES / offload::MAX_DATA_PER_TXD + (1 + MAX_FRAGS as u32) + 1;
+/// Free descriptors below which the queue stops, and at which it is woken again: a
+/// largest packet still fits, with two to spare as in the C driver.
+pub(crate) const WAKE_THRESHOLD: u32 = MAX_DESCS_PER_PACKET + 2;
 
-/// One descriptor's buffer; the packet's last descriptor also holds its skb.
+/// A sent packet's skb and what it became on the wire.
+struct Sent {
+    skb: SkBuff,
+    packets: u32,
+    bytes: u32,
+}
+
+/// What one descriptor slot holds until the device is done with it: the mapping whose
+/// last piece it carries, and on a packet's last descriptor the packet.
 struct TxBuffer<'a> {
-    mapping: Mapping<'a>,
-    skb: Option<SkBuff>,
+    mapping: Option<Mapping<'a>>,
+    sent: Option<Sent>,
+}
+
+/// How a packet goes out: the offload and the frames and bytes it makes on the wire
+/// (TSO repeats the headers in every segment; the C driver counts the same way).
+pub(crate) struct TxPlan {
+    offload: Offload,
+    packets: u32,
+    bytes: u32,
+}
+
+impl TxPlan {
+    /// Reads the stack's request and prepares the packet for it (TSO rewrites the
+    /// IPv4 and TCP headers). A checksum whose offsets the MAC cannot express is
+    /// computed in software instead. `Err`: the packet must be dropped.
+    pub(crate) fn for_skb(skb: &mut SkBuff) -> Result<Self> {
+        let single = |offload| Self {
+            offload,
+            packets: 1,
+            bytes: skb.len(),
+        };
+        match skb.tx_request() {
+            TxRequest::None => Ok(single(Offload::None)),
+            TxRequest::Checksum { start, offset } => match Offload::checksum(start, offset) {
+                Ok(o) => Ok(single(o)),
+                Err(_) => {
+                    skb.checksum_help()?;
+                    Ok(Self {
+                        offload: Offload::None,
+                        packets: 1,
+                        bytes: skb.len(),
+                    })
+                }
+            },
+            TxRequest::TcpV4Segmentation {
+                network,
+                transport,
+                tcp_header_len,
+                mss,
+                segments,
+            } => {
+                let len = skb.len();
+                let tso = Offload::tso(network, transport, tcp_header_len, mss, len)
+                    .map_err(|_| EINVAL)?;
+                let hdr_len = transport + tcp_header_len;
+                let headers = skb.headers_mut(hdr_len)?;
+                if headers.len() < hdr_len as usize {
+                    return Err(EINVAL);
+                }
+                offload::prepare_tso_ipv4(headers, network as usize, transport as usize)
+                    .map_err(|_| EINVAL)?;
+                let extra = segments.saturating_sub(1).saturating_mul(hdr_len);
+                Ok(Self {
+                    offload: tso,
+                    packets: segments.max(1),
+                    bytes: len.saturating_add(extra),
+                })
+            }
+            TxRequest::UnsupportedSegmentation => Err(EINVAL),
+        }
+    }
 }
 
 /// What cleaning completed.
@@ -48,7 +131,7 @@ pub(crate) struct TxCleaned {
 pub(crate) enum TxError {
     /// Not enough free descriptors; the caller stops the queue.
     RingFull(SkBuff),
-    /// A DMA mapping failed; the packet was dropped.
+    /// A DMA mapping failed, or the packet has no data; it was dropped.
     MappingFailed,
 }
 
@@ -56,14 +139,17 @@ pub(crate) enum TxError {
 ///
 /// # Invariants
 ///
-/// Descriptors `next_to_clean..next_to_use` (mod count) are owned by the device and each
-/// has its buffer in `buffers`; all other slots are `None`.
+/// Descriptors `next_to_clean..next_to_use` (mod count) are owned by the device; a
+/// mapping sits in the slot of the last descriptor that uses it and a packet in the
+/// slot of its last descriptor. All other slots are `None`.
 pub(crate) struct TxRing<'a> {
     dev: &'a Device<Bound>,
     descs: DescRing,
     buffers: KVec<Option<TxBuffer<'a>>>,
     next_to_use: u32,
     next_to_clean: u32,
+    /// The last packet queued was a TSO packet.
+    last_was_tso: bool,
 }
 
 impl<'a> TxRing<'a> {
@@ -80,6 +166,7 @@ impl<'a> TxRing<'a> {
             buffers,
             next_to_use: 0,
             next_to_clean: 0,
+            last_was_tso: false,
         })
     }
 
@@ -102,45 +189,82 @@ impl<'a> TxRing<'a> {
         self.next_to_use != self.next_to_clean
     }
 
-    /// Maps `skb` and fills its descriptors. The caller writes TDT.
-    pub(crate) fn queue(&mut self, skb: SkBuff) -> Result<u32, TxError> {
-        let frags = skb.nr_frags();
-        if self.unused() < 1 + frags {
-            return Err(TxError::RingFull(skb));
+    /// Maps `skb` and fills its descriptors as `plan` says. Returns the bytes it puts
+    /// on the wire (for BQL). The caller writes TDT.
+    pub(crate) fn queue(&mut self, skb: SkBuff, plan: TxPlan) -> Result<u32, TxError> {
+        let frags = skb.nr_frags() as usize;
+        if frags > MAX_FRAGS {
+            return Err(TxError::MappingFailed);
         }
         // Map everything before touching the ring, so a failure unwinds by dropping.
-        let mut mappings = KVec::with_capacity(1 + frags as usize, GFP_ATOMIC)
-            .map_err(|_| TxError::MappingFailed)?;
-        let head = map_tx_head(self.dev, &skb).map_err(|_| TxError::MappingFailed)?;
-        mappings
-            .push(head, GFP_ATOMIC)
-            .map_err(|_| TxError::MappingFailed)?;
-        for i in 0..frags {
-            let m = map_tx_frag(self.dev, &skb, i).map_err(|_| TxError::MappingFailed)?;
-            mappings
-                .push(m, GFP_ATOMIC)
-                .map_err(|_| TxError::MappingFailed)?;
+        let mut maps: [Option<Mapping<'a>>; 1 + MAX_FRAGS] = [const { None }; 1 + MAX_FRAGS];
+        if skb.head_len() > 0 {
+            maps[0] = Some(map_tx_head(self.dev, &skb).map_err(|_| TxError::MappingFailed)?);
         }
-        let bytes = skb.len();
-        let count = self.descs.count();
-        let last = mappings.len() - 1;
-        let mut skb = Some(skb);
-        for (n, mapping) in mappings.drain_all().enumerate() {
-            let i = self.next_to_use;
-            let eop = n == last;
-            let len = u16::try_from(mapping.len()).unwrap_or(u16::MAX);
-            self.descs
-                .write(i, desc::tx_legacy(mapping.addr(), len, eop));
-            let slot = TxBuffer {
-                mapping,
-                skb: if eop { skb.take() } else { None },
-            };
-            if let Some(b) = self.buffers.get_mut(i as usize) {
-                *b = Some(slot);
+        for (i, slot) in maps.iter_mut().skip(1).take(frags).enumerate() {
+            let m = map_tx_frag(self.dev, &skb, i as u32).map_err(|_| TxError::MappingFailed)?;
+            *slot = Some(m);
+        }
+        let is_tso = matches!(plan.offload, Offload::Tso(_));
+        // The C driver's work-arounds for premature descriptor write-back: a linear
+        // packet right after a TSO one, and a linear TSO packet, end in a separate
+        // 4-byte descriptor (see firmware-notes/data-path.md).
+        let split_last = frags == 0 && (is_tso || self.last_was_tso);
+        let last = maps.iter().rposition(Option::is_some);
+        let context = plan.offload.context();
+        let mut needed = u32::from(context.is_some());
+        for (k, m) in maps.iter().enumerate() {
+            if let Some(m) = m {
+                needed += offload::pieces(m.len(), split_last && Some(k) == last).count() as u32;
             }
-            self.next_to_use = ring::next(i, count);
         }
-        Ok(bytes)
+        if last.is_none() {
+            return Err(TxError::MappingFailed);
+        }
+        if self.unused() < needed {
+            return Err(TxError::RingFull(skb));
+        }
+        let count = self.descs.count();
+        if let Some(ctx) = context {
+            self.descs.write(self.next_to_use, ctx);
+            self.next_to_use = ring::next(self.next_to_use, count);
+        }
+        let mut sent = Some(Sent {
+            skb,
+            packets: plan.packets,
+            bytes: plan.bytes,
+        });
+        for (k, m) in maps.iter_mut().enumerate() {
+            let Some(mapping) = m.take() else {
+                continue;
+            };
+            let is_last_buffer = Some(k) == last;
+            let addr = mapping.addr();
+            let mut mapping = Some(mapping);
+            let mut pieces = offload::pieces(
+                mapping.as_ref().map_or(0, Mapping::len),
+                split_last && is_last_buffer,
+            )
+            .peekable();
+            while let Some((off, len)) = pieces.next() {
+                let i = self.next_to_use;
+                let last_piece = pieces.peek().is_none();
+                let eop = is_last_buffer && last_piece;
+                self.descs
+                    .write(i, plan.offload.data(addr + u64::from(off), len, eop));
+                if last_piece {
+                    if let Some(b) = self.buffers.get_mut(i as usize) {
+                        *b = Some(TxBuffer {
+                            mapping: mapping.take(),
+                            sent: if eop { sent.take() } else { None },
+                        });
+                    }
+                }
+                self.next_to_use = ring::next(i, count);
+            }
+        }
+        self.last_was_tso = is_tso;
+        Ok(plan.bytes)
     }
 
     /// Frees what the device has sent. Returns the totals for BQL and statistics.
@@ -154,12 +278,12 @@ impl<'a> TxRing<'a> {
             }
             crate::net::dma::dma_rmb();
             if let Some(buf) = self.buffers.get_mut(i as usize).and_then(Option::take) {
-                let TxBuffer { mapping, skb } = buf;
+                let TxBuffer { mapping, sent } = buf;
                 drop(mapping);
-                if let Some(skb) = skb {
-                    done.packets += 1;
-                    done.bytes += skb.len();
-                    skb.consume(budget);
+                if let Some(sent) = sent {
+                    done.packets += sent.packets;
+                    done.bytes += sent.bytes;
+                    sent.skb.consume(budget);
                 }
             }
             self.descs.write(i, [0; 2]);

@@ -16,6 +16,8 @@
 //! - nft `meta length`: skb->len excludes the FCS (and keeps runt padding);
 //! - promiscuous and multicast filtering with raw frames;
 //! - ring wrap with 48 and 4096 descriptors (module parameters);
+//! - TX offloads: TCP intact with checksum offload and TSO on, TSO off, and
+//!   checksum offload off; `tx_tcp_seg_good` shows whether the MAC segmented;
 //! - `both-ends`: the same 64 MiB transfers with the peer NIC also driven by
 //!   the driver under test (the case rebinds the peer, then restores it).
 //!
@@ -89,6 +91,10 @@ pub const SUITE: Suite = Suite {
         Case {
             name: "ring-4096",
             run: ring_4096,
+        },
+        Case {
+            name: "tx-offloads",
+            run: tx_offloads,
         },
         Case {
             name: "both-ends",
@@ -169,6 +175,96 @@ fn tcp_ipv6(ctx: &mut Ctx<'_>) -> CaseResult {
     tcp_dir(ctx, Dir::DutToPeer, true, 16 * MIB)?;
     tcp_dir(ctx, Dir::PeerToDut, true, 16 * MIB)?;
     Ok(Verdict::Pass)
+}
+
+// ---------------------------------------------------------------------------
+// TX offloads
+
+/// The kernel's names of the offloads the driver offers (`ethtool -k` calls them
+/// scatter-gather, tx-checksum-ip-generic and tcp-segmentation-offload).
+const SG: &str = "tx-scatter-gather";
+const HW_CSUM: &str = "tx-checksum-ip-generic";
+const TSO: &str = "tx-tcp-segmentation";
+/// Each transfer of `tx-offloads`.
+const OFFLOAD_BYTES: u64 = 8 * MIB;
+
+/// `ethtool -S tx_tcp_seg_good`: TCP segmentation contexts the MAC processed.
+fn tso_contexts(ifname: &str) -> Result<u64> {
+    let stats = crate::netlink::Ioctl::open()?.stats(ifname)?;
+    stats
+        .iter()
+        .find(|(n, _)| n == "tx_tcp_seg_good")
+        .map(|(_, v)| *v)
+        .context("no tx_tcp_seg_good in ethtool -S")
+}
+
+/// dut->peer TCP with each offload setting: the data arrives intact (SHA-256) and
+/// the MAC segments TCP exactly when TSO is on (`tx_tcp_seg_good` moves, or stays).
+/// With checksum offload off, the kernel turns TSO off too and checksums in
+/// software. Everything is switched back on at the end.
+fn tx_offloads(ctx: &mut Ctx<'_>) -> CaseResult {
+    let ifname = ctx.topo.dut.ifname.clone();
+    let eth = crate::netlink::Ethtool::connect()?;
+    let f = eth.features_get(&ifname)?;
+    for name in [SG, HW_CSUM, TSO] {
+        ensure!(
+            f.is_changeable(name) && f.is_active(name),
+            "{name}: offered {}, active {}",
+            f.is_changeable(name),
+            f.is_active(name)
+        );
+    }
+    let r = offload_transfers(ctx, &eth, &ifname);
+    let restore = eth.features_set(&ifname, &[(SG, true), (HW_CSUM, true), (TSO, true)]);
+    r?;
+    restore?;
+    let f = eth.features_get(&ifname)?;
+    ensure!(
+        [SG, HW_CSUM, TSO].iter().all(|n| f.is_active(n)),
+        "offloads not restored: active {:?}",
+        f.active
+    );
+    Ok(Verdict::Pass)
+}
+
+fn offload_transfers(ctx: &Ctx<'_>, eth: &crate::netlink::Ethtool, ifname: &str) -> Result<()> {
+    for (what, changes, tso_on) in [
+        ("all offloads on", &[][..], true),
+        ("TSO off", &[(TSO, false)][..], false),
+        ("checksum offload off", &[(HW_CSUM, false)][..], false),
+    ] {
+        if !changes.is_empty() {
+            eth.features_set(ifname, changes)?;
+        }
+        let f = eth.features_get(ifname)?;
+        ensure!(
+            f.is_active(TSO) == tso_on,
+            "{what}: TSO active is {}",
+            f.is_active(TSO)
+        );
+        let before = tso_contexts(ifname)?;
+        let r = flows::tcp(Dir::DutToPeer, false, OFFLOAD_BYTES, TCP_TIMEOUT)
+            .with_context(|| format!("TCP transfer with {what}"))?;
+        let contexts = tso_contexts(ifname)? - before;
+        if tso_on {
+            ensure!(contexts > 0, "{what}: the MAC segmented nothing");
+        } else {
+            ensure!(
+                contexts == 0,
+                "{what}: the MAC segmented {contexts} packets"
+            );
+        }
+        ctx.info(&format!(
+            "{what}: {} MiB intact (SHA-256 {}…), {contexts} TSO packets, active {:?}",
+            OFFLOAD_BYTES / MIB,
+            &r.received.sha256[..16],
+            f.active
+                .iter()
+                .filter(|n| n.starts_with("tx-"))
+                .collect::<Vec<_>>()
+        ));
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
