@@ -5,7 +5,11 @@
 
 use kernel::{
     io::Io,
-    prelude::*, //
+    prelude::*,
+    sync::atomic::{
+        Atomic,
+        Relaxed, //
+    },
 };
 
 use crate::{
@@ -21,6 +25,7 @@ use crate::{
             NapiPoll, //
         },
     },
+    logic::itr,
     netdev::Adapter,
     regs::*,
     ring::tx::WAKE_THRESHOLD,
@@ -35,7 +40,72 @@ impl_has_irq_line! {
     impl<'a> HasIrqLine for Adapter<'a> { irq }
 }
 
+/// What one interrupt's NAPI run has handled, for the dynamic interrupt rate. Reset by
+/// the interrupt that schedules the run; added to by its polls.
+pub(crate) struct NapiWork {
+    tx_packets: Atomic<u32>,
+    tx_bytes: Atomic<u64>,
+    rx_packets: Atomic<u32>,
+    rx_bytes: Atomic<u64>,
+}
+
+impl NapiWork {
+    pub(crate) fn new() -> Self {
+        Self {
+            tx_packets: Atomic::new(0),
+            tx_bytes: Atomic::new(0),
+            rx_packets: Atomic::new(0),
+            rx_bytes: Atomic::new(0),
+        }
+    }
+
+    fn reset(&self) {
+        self.tx_packets.store(0, Relaxed);
+        self.tx_bytes.store(0, Relaxed);
+        self.rx_packets.store(0, Relaxed);
+        self.rx_bytes.store(0, Relaxed);
+    }
+
+    fn add(packets: &Atomic<u32>, bytes: &Atomic<u64>, p: u32, b: u64) {
+        if p != 0 {
+            packets.store(packets.load(Relaxed).saturating_add(p), Relaxed);
+            bytes.store(bytes.load(Relaxed).saturating_add(b), Relaxed);
+        }
+    }
+
+    fn totals(&self) -> (itr::Work, itr::Work) {
+        let w = |p: &Atomic<u32>, b: &Atomic<u64>| itr::Work {
+            packets: p.load(Relaxed),
+            bytes: b.load(Relaxed),
+        };
+        (
+            w(&self.tx_packets, &self.tx_bytes),
+            w(&self.rx_packets, &self.rx_bytes),
+        )
+    }
+}
+
 impl Adapter<'_> {
+    /// In the dynamic modes, adapts the interrupt rate to the NAPI run that just ended
+    /// (`e1000_set_itr`). Called from the poll only.
+    fn update_itr(&self) {
+        let setting = self.itr_setting.load(Relaxed);
+        let current = self.itr_rate.load(Relaxed);
+        let raw = self.itr_classes.load(Relaxed);
+        let mut classes = itr::Dynamic {
+            tx: itr::Latency::from_raw(raw & 0xff),
+            rx: itr::Latency::from_raw(raw >> 8),
+        };
+        let (tx, rx) = self.napi_work.totals();
+        let gigabit = self.link_gigabit.load(Relaxed);
+        if let Some(rate) = itr::next_rate(setting, current, gigabit, &mut classes, tx, rx) {
+            self.itr_rate.store(rate, Relaxed);
+            self.hw.set_itr(itr::register_value(itr::Itr { setting, rate }));
+        }
+        self.itr_classes
+            .store(classes.tx.to_raw() | classes.rx.to_raw() << 8, Relaxed);
+    }
+
     /// Unmasks the causes the driver handles.
     pub(crate) fn irq_enable(&self) {
         self.hw
@@ -56,6 +126,12 @@ impl Adapter<'_> {
             return true;
         };
         let done = ring.clean(budget);
+        NapiWork::add(
+            &self.napi_work.tx_packets,
+            &self.napi_work.tx_bytes,
+            done.packets,
+            done.bytes.into(),
+        );
         if done.packets > 0 {
             self.netdev.completed_queue(done.packets, done.bytes);
             stats::add(&self.stats.tx_packets, done.packets.into());
@@ -81,6 +157,12 @@ impl Adapter<'_> {
         if out.refilled {
             self.hw.set_rx_tail(ring.tail());
         }
+        NapiWork::add(
+            &self.napi_work.rx_packets,
+            &self.napi_work.rx_bytes,
+            out.packets,
+            out.bytes,
+        );
         stats::add(&self.stats.rx_packets, out.packets.into());
         stats::add(&self.stats.rx_bytes, out.bytes);
         stats::add(&self.stats.rx_errors, out.errors.into());
@@ -108,6 +190,7 @@ impl IrqHandler for Adapter<'_> {
             this.watchdog.schedule(1);
         }
         this.irq_disable();
+        this.napi_work.reset();
         if !this.napi.schedule() {
             // Already polling (or down): the poll unmasks when it completes.
         }
@@ -123,7 +206,8 @@ impl NapiPoll for Adapter<'_> {
         if !tx_clean || rx_done >= budget {
             return budget;
         }
-        if napi.complete_done(rx_done) && this.running.load(kernel::sync::atomic::Relaxed) {
+        if napi.complete_done(rx_done) && this.running.load(Relaxed) {
+            this.update_itr();
             this.irq_enable();
         }
         rx_done

@@ -80,6 +80,7 @@ impl DelayedWorkHandler for Adapter<'_> {
         }
         this.update_hw_stats();
         let link = this.hw.link_status();
+        this.link_gigabit.store(link.speed_mbps == 1000, Relaxed);
         let netdev = this.netdev;
         if link.up && !netdev.carrier_ok() {
             dev_info!(

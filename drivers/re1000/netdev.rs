@@ -21,6 +21,7 @@ use crate::{
         stats::HwStats,
         Hw, //
     },
+    irq::NapiWork,
     logic::ring::{
         self,
         DEFAULT_DESCRIPTORS, //
@@ -109,9 +110,16 @@ pub(crate) struct Adapter<'a> {
     pub(crate) hw_stats_lock: Mutex<()>,
     /// `ethtool -s msglvl` (NETIF_MSG_* bits).
     pub(crate) msg_enable: Atomic<u32>,
-    /// `ethtool -C rx-usecs` setting and the interrupt rate it selects.
+    /// `ethtool -C rx-usecs` setting and the interrupt rate it selects (in the dynamic
+    /// modes, the rate the NAPI poll last chose).
     pub(crate) itr_setting: Atomic<u32>,
     pub(crate) itr_rate: Atomic<u32>,
+    /// The dynamic modes' latency classes (TX in bits 7:0, RX in 15:8), and what the
+    /// current NAPI run has handled so far; written by the interrupt and the poll only.
+    pub(crate) itr_classes: Atomic<u32>,
+    pub(crate) napi_work: NapiWork,
+    /// The link runs at 1000 Mb/s (the dynamic modes fix 4000/s below), per watchdog.
+    pub(crate) link_gigabit: Atomic<bool>,
     /// Flow control (`ethtool -A`).
     pub(crate) fc_autoneg: Atomic<bool>,
     pub(crate) fc_rx: Atomic<bool>,
@@ -158,6 +166,9 @@ impl<'a> Adapter<'a> {
             msg_enable: Atomic::new(DEFAULT_MSG_ENABLE),
             itr_setting: Atomic::new(itr::DEFAULT.setting),
             itr_rate: Atomic::new(itr::DEFAULT.rate),
+            itr_classes: Atomic::new(0),
+            napi_work: NapiWork::new(),
+            link_gigabit: Atomic::new(true),
             fc_autoneg: Atomic::new(true),
             fc_rx: Atomic::new(false),
             fc_tx: Atomic::new(false),

@@ -86,6 +86,144 @@ pub(crate) fn register_value(itr: Itr) -> u32 {
         .unwrap_or(0)
 }
 
+/// Latency classes of the dynamic modes (`e1000_update_itr`), each with its rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Latency {
+    /// 70000 interrupts/s: few small packets.
+    Lowest = 0,
+    /// 20000 interrupts/s.
+    Low = 1,
+    /// 4000 interrupts/s: large or many packets.
+    Bulk = 2,
+}
+
+impl Latency {
+    fn rate(self) -> u32 {
+        match self {
+            Self::Lowest => 70_000,
+            Self::Low => 20_000,
+            Self::Bulk => 4_000,
+        }
+    }
+
+    /// For storage in an atomic.
+    pub(crate) fn to_raw(self) -> u32 {
+        self as u32
+    }
+
+    /// Inverse of [`Latency::to_raw`]; unknown values are `Lowest` (the start).
+    pub(crate) fn from_raw(v: u32) -> Self {
+        match v {
+            1 => Self::Low,
+            2 => Self::Bulk,
+            _ => Self::Lowest,
+        }
+    }
+}
+
+/// What one interrupt's NAPI run handled in one direction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Work {
+    pub(crate) packets: u32,
+    pub(crate) bytes: u64,
+}
+
+/// The next latency class for one direction, as `e1000_update_itr`.
+pub(crate) fn classify(current: Latency, w: Work) -> Latency {
+    if w.packets == 0 {
+        return current;
+    }
+    let per_packet = w.bytes / u64::from(w.packets);
+    let (packets, bytes) = (w.packets, w.bytes);
+    match current {
+        Latency::Lowest => {
+            if per_packet > 8000 {
+                Latency::Bulk
+            } else if packets < 5 && bytes > 512 {
+                Latency::Low
+            } else {
+                current
+            }
+        }
+        Latency::Low => {
+            if bytes > 10_000 {
+                if per_packet > 8000 || packets < 10 || per_packet > 1200 {
+                    Latency::Bulk
+                } else if packets > 35 {
+                    Latency::Lowest
+                } else {
+                    current
+                }
+            } else if per_packet > 2000 {
+                Latency::Bulk
+            } else if packets <= 2 && bytes < 512 {
+                Latency::Lowest
+            } else {
+                current
+            }
+        }
+        Latency::Bulk => {
+            if bytes > 25_000 {
+                if packets > 35 {
+                    Latency::Low
+                } else {
+                    current
+                }
+            } else if bytes < 6000 {
+                Latency::Low
+            } else {
+                current
+            }
+        }
+    }
+}
+
+/// The dynamic modes' state: each direction's class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Dynamic {
+    pub(crate) tx: Latency,
+    pub(crate) rx: Latency,
+}
+
+/// After a NAPI run with `tx` and `rx` work: the interrupt rate to program, or `None`
+/// to keep `current_rate`, as `e1000_set_itr`. Only modes 1 and 3 adapt (3, the
+/// conservative one, never goes to `Lowest`); below gigabit the rate is 4000/s. A
+/// rising rate climbs a quarter of the target at a time.
+pub(crate) fn next_rate(
+    setting: u32,
+    current_rate: u32,
+    gigabit: bool,
+    state: &mut Dynamic,
+    tx: Work,
+    rx: Work,
+) -> Option<u32> {
+    if !matches!(setting, 1 | 3) {
+        return None;
+    }
+    let target = if gigabit {
+        let conservative = |l: Latency| {
+            if setting == 3 && l == Latency::Lowest {
+                Latency::Low
+            } else {
+                l
+            }
+        };
+        state.tx = conservative(classify(state.tx, tx));
+        state.rx = conservative(classify(state.rx, rx));
+        state.tx.max(state.rx).rate()
+    } else {
+        Latency::Bulk.rate()
+    };
+    if target == current_rate {
+        return None;
+    }
+    Some(if target > current_rate {
+        current_rate.saturating_add(target >> 2).min(target)
+    } else {
+        target
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +266,57 @@ mod tests {
         let itr = from_usecs(30).unwrap();
         assert_eq!(itr.setting, 33_332);
         assert_eq!(to_usecs(itr), 30);
+    }
+
+    #[test]
+    fn dynamic_classes_as_the_c_driver() {
+        let w = |packets, bytes| Work { packets, bytes };
+        // A ping: one small packet keeps the lowest class, leaves low for lowest.
+        assert_eq!(classify(Latency::Lowest, w(1, 98)), Latency::Lowest);
+        assert_eq!(classify(Latency::Low, w(1, 98)), Latency::Lowest);
+        // 64 full-size frames in one run: bulk.
+        assert_eq!(classify(Latency::Low, w(64, 64 * 1514)), Latency::Bulk);
+        // Many small packets (36 x 300 bytes): from low to lowest.
+        assert_eq!(classify(Latency::Low, w(36, 36 * 300)), Latency::Lowest);
+        // Bulk drops back once a run carries under 6000 bytes.
+        assert_eq!(classify(Latency::Bulk, w(3, 3000)), Latency::Low);
+        assert_eq!(classify(Latency::Bulk, w(0, 0)), Latency::Bulk);
+    }
+
+    #[test]
+    fn dynamic_rate_steps() {
+        let mut st = Dynamic {
+            tx: Latency::Low,
+            rx: Latency::Low,
+        };
+        let bulk = Work {
+            packets: 64,
+            bytes: 64 * 1514,
+        };
+        let none = Work::default();
+        // Bulk traffic: straight down to 4000/s.
+        assert_eq!(next_rate(3, 20_000, true, &mut st, bulk, none), Some(4000));
+        // Conservative mode never picks 70000/s; climbing back goes by quarters of
+        // the target (4000 + 5000 = 9000).
+        let ping = Work {
+            packets: 1,
+            bytes: 98,
+        };
+        st = Dynamic {
+            tx: Latency::Low,
+            rx: Latency::Low,
+        };
+        assert_eq!(next_rate(3, 4000, true, &mut st, ping, ping), Some(9000));
+        assert_eq!(st.rx, Latency::Low);
+        assert_eq!(
+            next_rate(1, 20_000, true, &mut st, ping, ping),
+            Some(37_500)
+        );
+        assert_eq!(st.rx, Latency::Lowest);
+        // Fixed and simplified modes never change; below gigabit it is 4000/s.
+        assert_eq!(next_rate(4, 20_000, true, &mut st, bulk, bulk), None);
+        assert_eq!(next_rate(10_000, 10_000, true, &mut st, bulk, bulk), None);
+        assert_eq!(next_rate(3, 20_000, false, &mut st, none, none), Some(4000));
+        assert_eq!(next_rate(3, 4000, false, &mut st, none, none), None);
     }
 }

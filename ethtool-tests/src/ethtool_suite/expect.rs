@@ -166,19 +166,23 @@ pub fn c_wol_supported(device: u16) -> &'static [&'static str] {
     }
 }
 
-/// Interrupts per second of the dynamic modes' starting point.
+/// Interrupts per second of mode 4 and of the dynamic modes' starting point.
 const DYNAMIC_START_RATE: u32 = 20_000;
+/// The rates the dynamic modes move between (`e1000_set_itr`: bulk 4000/s,
+/// lowest latency 70000/s).
+pub const DYNAMIC_RATES: std::ops::RangeInclusive<u32> = 4_000..=70_000;
 
 /// What `ethtool -C rx-usecs U` leads to, as `e1000_set_coalesce` and
 /// `e1000_get_coalesce` compute it: the value `-c` reads back, and the ITR
-/// register for a fixed interval or mode 0 (`None` for the dynamic modes
-/// 1, 3 and 4, which re1000 runs at the starting rate, see
-/// [`itr_dynamic_re1000`]). `None` for what the C driver refuses.
+/// register for a fixed interval, mode 0 and mode 4 (20000/s); `None` for
+/// the dynamic modes 1 and 3, which adapt it to the traffic (see
+/// [`DYNAMIC_RATES`]). `None` for what the C driver refuses.
 pub fn coalesce(usecs: u32) -> Option<(u32, Option<u32>)> {
     match usecs {
         2 => None,
         0 => Some((0, Some(0))),
-        1 | 3 | 4 => Some((usecs, None)),
+        1 | 3 => Some((usecs, None)),
+        4 => Some((4, Some(itr_register(DYNAMIC_START_RATE)))),
         u if !(10..=10_000).contains(&u) => None,
         u => {
             let rate = 1_000_000 / u;
@@ -192,11 +196,6 @@ pub fn coalesce(usecs: u32) -> Option<(u32, Option<u32>)> {
 /// 256 ns units.
 pub fn itr_register(rate: u32) -> u32 {
     1_000_000_000 / (rate * 256)
-}
-
-/// ITR of re1000's dynamic modes: the fixed starting rate (README).
-pub fn itr_dynamic_re1000() -> u32 {
-    itr_register(DYNAMIC_START_RATE)
 }
 
 /// The ring size the C driver makes of a request (`e1000_set_ringparam`:
@@ -233,6 +232,7 @@ mod tests {
         assert_eq!(coalesce(100), Some((100, Some(390))));
         assert_eq!(coalesce(0), Some((0, Some(0))));
         assert_eq!(coalesce(3), Some((3, None)));
+        assert_eq!(coalesce(4), Some((4, Some(195))));
         assert_eq!(coalesce(2), None);
         assert_eq!(coalesce(5), None);
         assert_eq!(coalesce(10_001), None);
@@ -241,7 +241,6 @@ mod tests {
         // 33333 & !3 = 33332; 1000000 / 33332 = 30.
         assert_eq!(coalesce(30).unwrap().0, 30);
         assert_eq!(coalesce(10_000), Some((10_000, Some(39062))));
-        assert_eq!(itr_dynamic_re1000(), 195);
     }
 
     #[test]
