@@ -30,7 +30,13 @@ kernel_dir() {
 		return
 	fi
 	local dir old
-	dir=$(qemu-e1000/build-kernel.sh "$1")
+	# Callers run this where `set -e` does not apply (phase's `||`): check by hand,
+	# so that a failed or interrupted build never prunes the good cached ones.
+	dir=$(qemu-e1000/build-kernel.sh "$1") || return $?
+	[ -f "$dir/.re1000-complete" ] || {
+		echo "kernel build for $1 left no complete tree (got '$dir')" >&2
+		return 1
+	}
 	for old in "$CACHE_ROOT/kernel/$1"-*; do
 		[ "$old" = "$dir" ] || rm -rf "$old"
 	done
