@@ -15,6 +15,7 @@ use kernel::{
 use crate::{
     impl_has_irq_line,
     impl_has_napi,
+    logic::itr,
     net::{
         irq::{
             IrqHandler,
@@ -25,7 +26,6 @@ use crate::{
             NapiPoll, //
         },
     },
-    logic::itr,
     netdev::Adapter,
     regs::*,
     ring::tx::WAKE_THRESHOLD,
@@ -100,7 +100,8 @@ impl Adapter<'_> {
         let gigabit = self.link_gigabit.load(Relaxed);
         if let Some(rate) = itr::next_rate(setting, current, gigabit, &mut classes, tx, rx) {
             self.itr_rate.store(rate, Relaxed);
-            self.hw.set_itr(itr::register_value(itr::Itr { setting, rate }));
+            self.hw
+                .set_itr(itr::register_value(itr::Itr { setting, rate }));
         }
         self.itr_classes
             .store(classes.tx.to_raw() | classes.rx.to_raw() << 8, Relaxed);

@@ -73,22 +73,18 @@ impl TxPlan {
     /// IPv4 and TCP headers). A checksum whose offsets the MAC cannot express is
     /// computed in software instead. `Err`: the packet must be dropped.
     pub(crate) fn for_skb(skb: &mut SkBuff) -> Result<Self> {
-        let single = |offload| Self {
+        let single = |offload, bytes| Self {
             offload,
             packets: 1,
-            bytes: skb.len(),
+            bytes,
         };
         match skb.tx_request() {
-            TxRequest::None => Ok(single(Offload::None)),
+            TxRequest::None => Ok(single(Offload::None, skb.len())),
             TxRequest::Checksum { start, offset } => match Offload::checksum(start, offset) {
-                Ok(o) => Ok(single(o)),
+                Ok(o) => Ok(single(o, skb.len())),
                 Err(_) => {
                     skb.checksum_help()?;
-                    Ok(Self {
-                        offload: Offload::None,
-                        packets: 1,
-                        bytes: skb.len(),
-                    })
+                    Ok(single(Offload::None, skb.len()))
                 }
             },
             TxRequest::TcpV4Segmentation {
