@@ -19,18 +19,13 @@ logs=build/logs
 mkdir -p "$logs"
 passed=0 failed=0 skipped=0
 
-# Adds the counts of a guest run's "RESULT passed=N failed=N skipped=N" line; a run
-# that ended without one (crash, timeout) counts as one failure.
-tally_guest() {
-	local log=$1 line
-	line=$(grep -a '^RESULT passed=' "$log" | tail -1 || true)
-	if [ -z "$line" ]; then
-		echo "FAIL $(basename "$log" .log): the guest run ended without a RESULT line"
-		failed=$((failed + 1))
-		return
-	fi
-	line=${line#RESULT }
-	for kv in $line; do
+# Every failed result, one line each, repeated above the summary line.
+failures=()
+
+# Adds the counts of a tally's "TALLY passed=N failed=N skipped=N" line.
+add_counts() {
+	local kv
+	for kv in ${1#TALLY }; do
 		case $kv in
 		passed=*) passed=$((passed + ${kv#*=})) ;;
 		failed=*) failed=$((failed + ${kv#*=})) ;;
@@ -39,26 +34,53 @@ tally_guest() {
 	done
 }
 
+# Unit tests of the module logic and the tools, against the kernel source tree
+# the build extracted. Every crate runs (--no-fail-fast); a non-zero exit that
+# names no failed test (a test binary killed by a signal, a build error) is a
+# failure of its own, and an ignored test is a skip nobody declared: a failure.
 host_tests() {
-	local log=$logs/host.log
-	cargo test --workspace --quiet 2>&1 | tee "$log"
-	local p f i
-	p=$(grep -o '[0-9]* passed' "$log" | awk '{s+=$1} END {print s+0}')
-	f=$(grep -o '[0-9]* failed' "$log" | awk '{s+=$1} END {print s+0}')
-	i=$(grep -o '[0-9]* ignored' "$log" | awk '{s+=$1} END {print s+0}')
-	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + i))
-	grep -q 'test result: FAILED\|error\[' "$log" && [ "$f" -eq 0 ] && failed=$((failed + 1))
-	return 0
+	local log=$logs/host.log rc p f i
+	RE1000_LINUX_SRC=$CACHE_ROOT/src/linux-$LINUX_SOURCE_VERSION \
+		cargo test --workspace --no-fail-fast --quiet 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -a -o '^test result: .*' "$log" | grep -o '[0-9]* passed' | awk '{s+=$1} END {print s+0}')
+	f=$(grep -a -o '^test result: .*' "$log" | grep -o '[0-9]* failed' | awk '{s+=$1} END {print s+0}')
+	i=$(grep -a -o '^test result: .*' "$log" | grep -o '[0-9]* ignored' | awk '{s+=$1} END {print s+0}')
+	passed=$((passed + p)) failed=$((failed + f + i))
+	while read -r t; do
+		failures+=("FAIL host: $t")
+	done < <(grep -a -E '^test .* \.\.\. FAILED$' "$log" | sed 's/^test \(.*\) \.\.\. FAILED$/\1/')
+	[ "$i" -eq 0 ] || failures+=("FAIL host: $i ignored test(s), a skip without a declared reason")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		failed=$((failed + 1))
+		failures+=("FAIL host: cargo test exited $rc without naming a failed test (a test binary crashed or did not build)")
+	fi
+	[ "$rc" -eq 0 ] && [ "$i" -eq 0 ]
 }
 
-# guest <label> <kdir> <module> <model> <re1000-guest test args...>
+# guest <label> <kdir> <module> <model> <re1000-guest test args...>: one VM run,
+# counted by re1000-guest's tally against the run's plan (see ethtool-tests/src/
+# tally.rs): results the guest never reported, undeclared skips and a non-zero
+# re1000-vm status (crash, timeout) are failures.
 guest() {
-	local label=$1 kdir=$2 ko=$3 model=$4
+	local label=$1 kdir=$2 ko=$3 model=$4 rc out line
 	shift 4
 	local log=$logs/$label.log
 	target/release/re1000-vm --kdir "$kdir" --model "$model" --timeout 1500 \
-		-- target/release/re1000-guest test --module "$ko" "$@" 2>&1 | tee "$log" || true
-	tally_guest "$log"
+		-- target/release/re1000-guest test --module "$ko" "$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	out=$(target/release/re1000-guest tally --log "$log" --status "$rc" --label "$label" "$@") || {
+		failed=$((failed + 1))
+		failures+=("FAIL $label: the tally of $log failed")
+		return 1
+	}
+	printf '%s\n' "$out"
+	line=$(grep '^TALLY ' <<<"$out")
+	add_counts "$line"
+	while IFS= read -r line; do
+		failures+=("$line")
+	done < <(grep '^FAIL ' <<<"$out")
+	grep -q '^TALLY .* failed=0 ' <<<"$out"
 }
 
 # A build step that fails ends the run as a failure.
@@ -66,12 +88,15 @@ build() {
 	phase "$@" && return 0
 	print_phases
 	echo
+	printf '%s\n' "${failures[@]}"
 	echo "$passed passed, $((failed + 1)) failed (build step '$1' failed)"
 	exit 1
 }
 
-phase host-unit-tests host_tests
+# The normal kernel first: its build extracts the source tree the host tests
+# check the uapi constants against.
 build kernel-normal capture kdir kernel_dir normal
+phase host-unit-tests host_tests
 build module-normal capture ko ci/build-module.sh normal "$kdir"
 build test-tools build_tools
 for model in $MODELS; do
@@ -95,6 +120,8 @@ if [ -n "$DEBUG_SUITES" ]; then
 fi
 
 print_phases
+echo
+[ "${#failures[@]}" -eq 0 ] || printf '%s\n' "${failures[@]}"
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary+=", $skipped skipped"
 echo

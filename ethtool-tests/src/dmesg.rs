@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-//! Kernel log since a point in time, read from /dev/kmsg by sequence (immune
-//! to ring-buffer wrap and to `dmesg -c`).
+//! The kernel log of a whole test run, read from /dev/kmsg by sequence
+//! (immune to `dmesg -c`; a wrapped ring buffer is detected and is itself a
+//! failure), split into the scopes that produced it (setup, each case, each
+//! suite's end, teardown) so that a case can allow the alarms it provokes
+//! without hiding them anywhere else.
 
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Read, Seek, SeekFrom};
@@ -8,7 +11,8 @@ use std::os::unix::fs::OpenOptionsExt;
 
 use anyhow::{Context, Result};
 
-/// Kernel log text that fails a suite's `dmesg-clean` check.
+/// Kernel log text that fails a run wherever it appears: the kernel's own
+/// reports of bugs, leaks, and lost log records.
 pub const BAD_PATTERNS: &[&str] = &[
     "WARNING:",
     "BUG:",
@@ -16,7 +20,37 @@ pub const BAD_PATTERNS: &[&str] = &[
     "refcount_t",
     "kmemleak",
     "Call Trace",
+    // CONFIG_DMA_API_DEBUG (debug kernel): "DMA-API: ... device driver ..."
+    "DMA-API",
+    // Rate-limited printk: records were dropped, so the log is incomplete.
+    "callbacks suppressed",
+    "messages suppressed",
+    LOST_RECORDS,
 ];
+
+/// The alarms of the drivers under test (re1000's `dev_err!`/`dev_warn!`
+/// texts, the C e1000's hang report and the core's TX watchdog). A case that
+/// provokes one on purpose allows it by name ([`crate::suites::Case::allows_log`]);
+/// anywhere else it is a failure.
+pub const ALARMS: &[&str] = &[
+    // net core, dev_watchdog(): "NETDEV WATCHDOG: eth0 (re1000): transmit queue 0 timed out"
+    "NETDEV WATCHDOG",
+    // re1000 (drivers/re1000/) and the C e1000
+    "TX timeout",
+    "Detected Tx Unit Hang",
+    "reset failed",
+    "EEPROM read failed",
+    "EEPROM checksum is invalid",
+    "invalid MAC address",
+    "EEPROM write not verified",
+    "could not reopen after self-test",
+    "is invalid (",
+    "Reset adapter",
+];
+
+/// What [`Cursor::read_new`] returns in place of records the ring buffer
+/// overwrote before they were read.
+pub const LOST_RECORDS: &str = "[re1000-guest: kernel log records lost (ring buffer wrapped)]";
 
 /// A position in the kernel log.
 #[derive(Debug)]
@@ -47,8 +81,7 @@ impl Cursor {
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 // Records were overwritten before we read them; carry on
                 // from the oldest one still there.
-                Err(e) if e.raw_os_error() == Some(libc::EPIPE) => lines
-                    .push("[re1000-guest: kernel log records lost (ring buffer wrapped)]".into()),
+                Err(e) if e.raw_os_error() == Some(libc::EPIPE) => lines.push(LOST_RECORDS.into()),
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) => return Err(e).context("reading /dev/kmsg"),
             }
@@ -67,18 +100,82 @@ fn parse_record(rec: &[u8]) -> String {
     }
 }
 
-/// The lines that match one of [`BAD_PATTERNS`].
-pub fn offending(lines: &[String]) -> Vec<String> {
+/// The lines that match one of [`BAD_PATTERNS`], or one of [`ALARMS`] that
+/// is not in `allowed`.
+pub fn offending(lines: &[String], allowed: &[&str]) -> Vec<String> {
     lines
         .iter()
-        .filter(|l| BAD_PATTERNS.iter().any(|p| l.contains(p)))
+        .filter(|l| {
+            BAD_PATTERNS.iter().any(|p| l.contains(p))
+                || ALARMS
+                    .iter()
+                    .any(|p| l.contains(p) && !allowed.iter().any(|a| l.contains(a)))
+        })
         .cloned()
         .collect()
+}
+
+/// One offending line and the scope that logged it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offence {
+    /// `suite::case`, `suite` (its end-of-suite checks) or a run phase.
+    pub scope: String,
+    pub line: String,
+}
+
+/// The kernel log of a whole run, read at every scope boundary.
+#[derive(Debug)]
+pub struct Watch {
+    cursor: Cursor,
+    offences: Vec<Offence>,
+}
+
+impl Watch {
+    /// Starts watching at the newest record.
+    pub fn start() -> Result<Self> {
+        Ok(Self {
+            cursor: Cursor::now()?,
+            offences: Vec::new(),
+        })
+    }
+
+    /// Attributes everything logged since the last call to `scope`, where
+    /// the alarms in `allowed` are expected; returns how many lines offended.
+    pub fn close_scope(&mut self, scope: &str, allowed: &[&str]) -> Result<usize> {
+        let lines = self.cursor.read_new()?;
+        let bad = offending(&lines, allowed);
+        let n = bad.len();
+        self.offences.extend(bad.into_iter().map(|line| Offence {
+            scope: scope.to_owned(),
+            line,
+        }));
+        Ok(n)
+    }
+
+    /// Removes and returns the offences of scopes for which `mine` is true.
+    pub fn take(&mut self, mine: impl Fn(&str) -> bool) -> Vec<Offence> {
+        let (taken, kept) = self.offences.drain(..).partition(|o| mine(&o.scope));
+        self.offences = kept;
+        taken
+    }
+}
+
+/// `N offending kernel log line(s):` and the lines, each with its scope.
+pub fn describe(offences: &[Offence]) -> String {
+    let mut s = format!("{} offending kernel log line(s):", offences.len());
+    for o in offences {
+        s.push_str(&format!("\n[{}] {}", o.scope, o.line));
+    }
+    s
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lines(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
 
     #[test]
     fn parses_kmsg_records() {
@@ -90,13 +187,41 @@ mod tests {
 
     #[test]
     fn finds_offending_lines() {
-        let lines: Vec<String> = [
+        let l = lines(&[
             "e1000 0000:00:09.0 eth0: Intel(R) PRO/1000 Network Connection",
             "refcount_t: underflow; use-after-free.",
             "Call Trace:",
-        ]
-        .map(String::from)
-        .into();
-        assert_eq!(offending(&lines), &lines[1..]);
+        ]);
+        assert_eq!(offending(&l, &[]), &l[1..]);
+    }
+
+    #[test]
+    fn driver_alarms_fail_unless_allowed() {
+        let l = lines(&[
+            "re1000 0000:00:09.0: enp0s9: Detected Tx Unit Hang, resetting",
+            "re1000 0000:00:09.0: EEPROM write not verified: the device kept its old contents",
+            "e1000 0000:00:0a.0 eth1: Reset adapter",
+        ]);
+        assert_eq!(offending(&l, &[]), l);
+        assert_eq!(
+            offending(&l, &["EEPROM write not verified"]),
+            [l[0].clone(), l[2].clone()]
+        );
+    }
+
+    #[test]
+    fn allowing_an_alarm_never_hides_a_bug() {
+        let l = lines(&["BUG: TX timeout in the middle of a WARNING"]);
+        assert_eq!(offending(&l, &["TX timeout"]), l);
+    }
+
+    #[test]
+    fn lost_records_and_suppressed_messages_fail() {
+        let l = lines(&[
+            LOST_RECORDS,
+            "net_ratelimit: 12 callbacks suppressed",
+            "printk: 3 messages suppressed",
+        ]);
+        assert_eq!(offending(&l, &[]), l);
     }
 }

@@ -21,6 +21,7 @@ pub mod packet;
 pub mod report;
 pub mod suites;
 pub mod sysfs;
+pub mod tally;
 pub mod tool;
 pub mod topology;
 pub mod traffic;

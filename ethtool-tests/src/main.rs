@@ -12,9 +12,9 @@ use anyhow::{bail, Result};
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
 use ethtool_tests::report::{self, Reporter};
-use ethtool_tests::suites::{self, RunOptions};
+use ethtool_tests::suites;
 use ethtool_tests::topology::{Options, Topology};
-use ethtool_tests::{bench, demo, modules, monitor, sysfs, tool, DUT, PEER};
+use ethtool_tests::{bench, demo, dmesg, modules, monitor, sysfs, tally, tool, DUT, PEER};
 
 const DRIVERS: [&str; 2] = ["re1000", "e1000"];
 /// Where the repository's Kbuild leaves the module, relative to the repo root.
@@ -37,6 +37,10 @@ enum Sub {
     Setup(SetupArgs),
     /// Set up, then run suites (`all` runs every suite)
     Test(TestArgs),
+    /// Print every result a `test` run with these arguments must report
+    Plan(Selection),
+    /// Count a finished `test` run from its log against its plan (host side)
+    Tally(TallyArgs),
     /// Set up and show what ip/ethtool say about the dut, then ping the peer
     Demo(DemoArgs),
     /// Send one command to QEMU's human monitor, e.g. `set_link nic1 off`
@@ -75,10 +79,9 @@ struct SetupArgs {
     peer_driver: String,
 }
 
+/// What a `test` run covers: decides its plan.
 #[derive(Args, Debug)]
-struct TestArgs {
-    #[command(flatten)]
-    module: ModuleArg,
+struct Selection {
     /// Driver under test, bound to the dut NIC
     #[arg(long, default_value = "re1000", value_parser = PossibleValuesParser::new(DRIVERS))]
     driver: String,
@@ -91,6 +94,29 @@ struct TestArgs {
     /// Suites to run: NAME, NAME:CASE[,CASE...] or `all`
     #[arg(required = true, value_name = "SUITE")]
     suites: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+struct TestArgs {
+    #[command(flatten)]
+    module: ModuleArg,
+    #[command(flatten)]
+    sel: Selection,
+}
+
+#[derive(Args, Debug)]
+struct TallyArgs {
+    /// The run's log (its guest output and the runner's messages)
+    #[arg(long, value_name = "FILE")]
+    log: PathBuf,
+    /// re1000-vm's exit status
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    status: i32,
+    /// Name of the run in the FAIL lines
+    #[arg(long)]
+    label: String,
+    #[command(flatten)]
+    sel: Selection,
 }
 
 #[derive(Args, Debug)]
@@ -178,10 +204,7 @@ fn select(name: &str) -> Result<&'static suites::Suite> {
         .cases
         .iter()
         .filter(|c| wanted.contains(&c.name))
-        .map(|c| suites::Case {
-            name: c.name,
-            run: c.run,
-        })
+        .copied()
         .collect();
     // Lives for the rest of the process, like the built-in suites.
     Ok(Box::leak(Box::new(suites::Suite {
@@ -191,17 +214,53 @@ fn select(name: &str) -> Result<&'static suites::Suite> {
     })))
 }
 
+fn selected(sel: &Selection) -> Result<Vec<&'static suites::Suite>> {
+    if sel.suites.iter().any(|s| s == "all") {
+        return Ok(suites::ALL.to_vec());
+    }
+    sel.suites.iter().map(|n| select(n)).collect()
+}
+
+fn config(sel: &Selection) -> suites::Config {
+    suites::Config {
+        driver: sel.driver.clone(),
+        debug_kernel: sel.debug_kernel,
+    }
+}
+
+fn plan(sel: &Selection) -> Result<Vec<suites::Planned>> {
+    Ok(suites::plan(&selected(sel)?, &config(sel)))
+}
+
+fn tally(args: &TallyArgs) -> Result<i32> {
+    let plan = plan(&args.sel)?;
+    let log = std::fs::read(&args.log)
+        .map_err(|e| anyhow::anyhow!("reading {}: {e}", args.log.display()))?;
+    let t = tally::tally(&plan, &String::from_utf8_lossy(&log), args.status);
+    for (id, why) in &t.failures {
+        println!("FAIL {}: {id}: {why}", args.label);
+    }
+    println!(
+        "TALLY passed={} failed={} skipped={}",
+        t.passed, t.failed, t.skipped
+    );
+    Ok(0)
+}
+
+/// Unloads re1000 if this run loaded it, so that its remove path and
+/// module exit are inside the run's kernel-log and kmemleak checks.
+fn unload() -> Result<()> {
+    if modules::is_loaded("re1000") {
+        modules::rmmod("re1000")?;
+    }
+    Ok(())
+}
+
 fn test(args: &TestArgs) -> Result<i32> {
-    let wanted: Vec<&'static suites::Suite> = if args.suites.iter().any(|s| s == "all") {
-        suites::ALL.to_vec()
-    } else {
-        let mut v = Vec::new();
-        for name in &args.suites {
-            v.push(select(name)?);
-        }
-        v
-    };
-    let opts = options(&args.module, &args.driver, &args.peer_driver)?;
+    let wanted = selected(&args.sel)?;
+    let cfg = config(&args.sel);
+    let planned = suites::plan(&wanted, &cfg);
+    let opts = options(&args.module, &args.sel.driver, &args.sel.peer_driver)?;
     let mut rep = Reporter::default();
     report::note(&format!(
         "kernel {}, driver under test {}, peer {}, module {}",
@@ -212,14 +271,20 @@ fn test(args: &TestArgs) -> Result<i32> {
             .as_deref()
             .map_or("-".into(), |p| p.display().to_string())
     ));
+    report::note(&format!("expected {} results", planned.len()));
+    // From before the first module load to after the last unload.
+    let mut log = dmesg::Watch::start()?;
+    let leaks = suites::kmemleak_start(&mut rep, suites::RUN, &cfg);
+    let run_scope = |s: &str| s == suites::RUN;
     let mut topo = match Topology::setup(&opts) {
         Ok(t) => t,
         Err(e) => {
-            rep.fail("setup", "topology", &format!("{e:#}"));
+            rep.fail(suites::RUN, suites::SETUP, &format!("{e:#}"));
             rep.finish();
             return Ok(1);
         }
     };
+    rep.ok(suites::RUN, suites::SETUP);
     report::note(&format!(
         "dut {} [{}] {} ({}), peer {} [{}] {} in netns {} ({})",
         DUT.pci_addr,
@@ -232,14 +297,17 @@ fn test(args: &TestArgs) -> Result<i32> {
         topo.peer.netns.unwrap_or("-"),
         topo.peer.driver
     ));
-    let run_opts = RunOptions {
-        debug_kernel: args.debug_kernel,
-    };
     for s in wanted {
-        suites::run(s, &mut topo, &mut rep, run_opts);
+        suites::run(s, &mut topo, &mut rep, &mut log, &cfg);
     }
-    if let Err(e) = topo.teardown() {
-        report::note(&format!("teardown failed: {e:#}"));
+    match topo.teardown().and_then(|()| unload()) {
+        Ok(()) => rep.ok(suites::RUN, suites::TEARDOWN),
+        Err(e) => rep.fail(suites::RUN, suites::TEARDOWN, &format!("{e:#}")),
+    }
+    suites::kmemleak_check(&mut rep, suites::RUN, leaks);
+    match log.close_scope(suites::RUN, &[]) {
+        Ok(_) => suites::dmesg_check(&mut rep, suites::RUN, &mut log, run_scope),
+        Err(e) => rep.fail(suites::RUN, suites::DMESG_CLEAN, &format!("{e:#}")),
     }
     rep.finish();
     Ok(if rep.failed > 0 { 1 } else { 0 })
@@ -262,6 +330,16 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Sub::Test(a) => test(&a),
+        Sub::Plan(sel) => {
+            for p in plan(&sel)? {
+                match p.skip {
+                    Some(why) => println!("{} (skips: {why})", p.id),
+                    None => println!("{}", p.id),
+                }
+            }
+            Ok(0)
+        }
+        Sub::Tally(a) => tally(&a),
         Sub::Demo(a) => demo::run(
             &options(&a.module, &a.driver, &a.peer_driver)?,
             a.expect_ping,

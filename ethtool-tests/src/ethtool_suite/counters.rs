@@ -8,7 +8,7 @@ use anyhow::{bail, ensure, Context};
 
 use super::counting::{self, Dir};
 use super::dut::Dut;
-use crate::suites::{CaseResult, Ctx, Verdict};
+use crate::suites::{CaseResult, Ctx};
 use crate::wait;
 
 /// Frames per counted batch.
@@ -32,9 +32,8 @@ fn count(ctx: &mut Ctx<'_>, dir: Dir) -> CaseResult {
         "quiet link set up in {quiet:.1} s, restored in {:.1} s",
         t.elapsed().as_secs_f64()
     ));
-    let v = r?;
-    restored?;
-    Ok(v)
+    r?;
+    restored
 }
 
 fn count_quiet(ctx: &mut Ctx<'_>, dir: Dir) -> CaseResult {
@@ -104,7 +103,7 @@ fn count_quiet(ctx: &mut Ctx<'_>, dir: Dir) -> CaseResult {
     if d.reference {
         ctx.info("C e1000: stats64 and ethtool -S checked; no eth-mac/rmon groups (README)");
     }
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 pub(crate) fn counters_rx(ctx: &mut Ctx<'_>) -> CaseResult {

@@ -12,7 +12,7 @@ use super::dut::{all_equal, onoff, pair, refused, sorted, speed_modes, Dut};
 use super::{cli, counting, expect, tstamp};
 use crate::netlink::consts::sset;
 use crate::netlink::{Duplex, LinkModesSet, PauseSet};
-use crate::suites::{CaseResult, Ctx, Verdict};
+use crate::suites::{CaseResult, Ctx};
 use crate::topology::PEER_IP4;
 
 /// `msglvl`: set through netlink and the CLI, read back both ways.
@@ -55,7 +55,7 @@ pub(crate) fn msglevel(ctx: &mut Ctx<'_>) -> CaseResult {
     let restore = d.eth().debug_set(d.if_(), orig.msglevel);
     r?;
     restore?;
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 /// Pause settings as PAUSE_GET and `ethtool -a` see them (6.1's `--json
@@ -176,7 +176,7 @@ pub(crate) fn pause(ctx: &mut Ctx<'_>) -> CaseResult {
     r?;
     restore?;
     d.wait_link_and_ping(ctx)?;
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 /// `PORT_TP` and `XCVR_INTERNAL` (include/uapi/linux/ethtool.h).
@@ -248,7 +248,7 @@ pub(crate) fn link_settings(ctx: &mut Ctx<'_>) -> CaseResult {
             ),
         ],
     )?;
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 /// Advertised speed modes as LINKMODES_GET and `ethtool IF` see them.
@@ -299,7 +299,7 @@ pub(crate) fn link_advertise(ctx: &mut Ctx<'_>) -> CaseResult {
         "speed {:?} after restoring",
         lm.speed
     );
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 fn link_advertise_body(ctx: &Ctx<'_>, d: &Dut) -> Result<()> {
@@ -434,7 +434,7 @@ pub(crate) fn wol(ctx: &mut Ctx<'_>) -> CaseResult {
     d.eth().wol_set(d.if_(), &[])?;
     cli::run(&["-s", d.if_(), "wol", "d"])?;
     d.unchanged(&before, "wol off")?;
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 /// `-T`: the capabilities netlink and the CLI report agree, and the
@@ -470,7 +470,7 @@ pub(crate) fn tsinfo(ctx: &mut Ctx<'_>) -> CaseResult {
         stamp.tv_sec != 0 || stamp.tv_nsec != 0,
         "an all-zero software transmit stamp"
     );
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 /// The CLI's names for single features (ethtool's `off_flag_def`); its
@@ -539,5 +539,5 @@ pub(crate) fn features(ctx: &mut Ctx<'_>) -> CaseResult {
     let restore = d.eth().features_set(d.if_(), &[("rx-gro", gro)]);
     r?;
     restore?;
-    Ok(Verdict::Pass)
+    Ok(())
 }

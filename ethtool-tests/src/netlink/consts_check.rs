@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Checks every constant of [`super::consts`] and [`super::ioctl::abi`]
-//! against the kernel's uapi headers, read from the Linux source tree
-//! `make check` downloads (`$RE1000_LINUX_SRC`, else the newest
-//! `~/.cache/re1000/src/linux-*`). Without a source tree the check says so
-//! and passes: the values were also checked once by compiling the headers.
+//! against the kernel's uapi headers, read from the Linux source tree the
+//! kernel build extracts: `$RE1000_LINUX_SRC` (what `make check` sets), else
+//! the path `qemu-e1000/versions.env` gives it
+//! (`${XDG_CACHE_HOME:-~/.cache}/re1000/src/linux-$LINUX_SOURCE_VERSION`).
+//! Without that tree the check fails: run `make kernel` first.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -11,18 +12,28 @@ use std::path::PathBuf;
 use super::consts::*;
 use super::ioctl::abi::{self, cmd};
 
-fn source_tree() -> Option<PathBuf> {
+/// `LINUX_SOURCE_VERSION` from versions.env, the build's one source of it.
+fn source_version() -> String {
+    let env = concat!(env!("CARGO_MANIFEST_DIR"), "/../qemu-e1000/versions.env");
+    let text = std::fs::read_to_string(env).unwrap_or_else(|e| panic!("{env}: {e}"));
+    text.lines()
+        .find_map(|l| l.strip_prefix("LINUX_SOURCE_VERSION="))
+        .map(|v| v.trim().trim_matches('"').to_owned())
+        .unwrap_or_else(|| panic!("{env}: no LINUX_SOURCE_VERSION"))
+}
+
+/// The tree as build-kernel.sh extracts it (`$CACHE_ROOT/src/linux-$VERSION`).
+fn source_tree() -> PathBuf {
     if let Some(p) = std::env::var_os("RE1000_LINUX_SRC") {
-        return Some(PathBuf::from(p));
+        return PathBuf::from(p);
     }
-    let base = PathBuf::from(std::env::var_os("HOME")?).join(".cache/re1000/src");
-    let mut trees: Vec<PathBuf> = std::fs::read_dir(base)
-        .ok()?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("include/uapi/linux/ethtool.h").exists())
-        .collect();
-    trees.sort();
-    trees.pop()
+    let cache = match std::env::var_os("XDG_CACHE_HOME") {
+        Some(c) if !c.is_empty() => PathBuf::from(c),
+        _ => PathBuf::from(std::env::var_os("HOME").expect("HOME is not set")).join(".cache"),
+    };
+    cache
+        .join("re1000/src")
+        .join(format!("linux-{}", source_version()))
 }
 
 fn literal(s: &str) -> Option<i64> {
@@ -82,10 +93,12 @@ fn c_values(text: &str, out: &mut HashMap<String, i64>) {
 
 #[test]
 fn constants_match_the_uapi_headers() {
-    let Some(tree) = source_tree() else {
-        eprintln!("no Linux source tree: uapi constant check skipped");
-        return;
-    };
+    let tree = source_tree();
+    assert!(
+        tree.join("include/uapi/linux/ethtool.h").is_file(),
+        "{}: no Linux source tree (extracted by `make kernel`; or set RE1000_LINUX_SRC)",
+        tree.display()
+    );
     let mut c = HashMap::new();
     for h in [
         "ethtool_netlink_generated.h",

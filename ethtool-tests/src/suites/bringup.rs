@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context, Result};
 
-use super::{Case, CaseResult, Ctx, Suite, Verdict};
+use super::{Case, CaseResult, Ctx, Suite};
 use crate::topology::{self, PROBE_TIMEOUT};
 use crate::{cmd, modules, sysfs, wait, DUT, PEER};
 
@@ -17,38 +17,14 @@ pub const SUITE: Suite = Suite {
     about:
         "alias autoload, bind, MAC, carrier, ethtool -i, unbind/bind x50, rmmod/modprobe x20, MTU",
     cases: &[
-        Case {
-            name: "modalias",
-            run: modalias,
-        },
-        Case {
-            name: "bound",
-            run: bound,
-        },
-        Case {
-            name: "carrier",
-            run: carrier,
-        },
-        Case {
-            name: "ethtool-info",
-            run: ethtool_info,
-        },
-        Case {
-            name: "rebind",
-            run: rebind,
-        },
-        Case {
-            name: "reload",
-            run: reload,
-        },
-        Case {
-            name: "mtu-1500",
-            run: mtu_1500,
-        },
-        Case {
-            name: "mtu-9000",
-            run: mtu_9000,
-        },
+        Case::new("modalias", modalias),
+        Case::new("bound", bound),
+        Case::new("carrier", carrier),
+        Case::new("ethtool-info", ethtool_info),
+        Case::new("rebind", rebind),
+        Case::new("reload", reload),
+        Case::new("mtu-1500", mtu_1500),
+        Case::new("mtu-9000", mtu_9000),
     ],
 };
 
@@ -66,7 +42,7 @@ fn modalias(ctx: &mut Ctx<'_>) -> CaseResult {
         mods.contains(&drv),
         "`modprobe -R {alias}` lists {mods:?}, not {drv}"
     );
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 /// The dut's interface has the QEMU-assigned MAC (as `ip -j link` sees it).
@@ -98,7 +74,7 @@ fn bound(ctx: &mut Ctx<'_>) -> CaseResult {
         ctx.topo.dut.ifname
     );
     check_mac(ctx)?;
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 /// (c) carrier within 3 s of `ip link set up`.
@@ -106,7 +82,7 @@ fn carrier(ctx: &mut Ctx<'_>) -> CaseResult {
     let dut = &ctx.topo.dut;
     dut.ip(&["link", "set", "dev", &dut.ifname, "up"])?;
     dut.wait_carrier(true, CARRIER_TIMEOUT)?;
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 /// (d) `ethtool -i` names the driver and the PCI address.
@@ -128,7 +104,7 @@ fn ethtool_info(ctx: &mut Ctx<'_>) -> CaseResult {
         "ethtool -i: bus-info {bus:?}, expected {:?}",
         DUT.pci_addr
     );
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 /// Waits until the device is bound to `drv` and has an interface with its MAC.
@@ -174,7 +150,7 @@ fn rebind(ctx: &mut Ctx<'_>) -> CaseResult {
     ));
     ctx.topo.reconfigure().context("restoring the topology")?;
     check_mac(ctx)?;
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 /// (f) rmmod/modprobe cycles of the driver under test.
@@ -211,7 +187,7 @@ fn reload(ctx: &mut Ctx<'_>) -> CaseResult {
     ));
     ctx.topo.reconfigure().context("restoring the topology")?;
     check_mac(ctx)?;
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 fn mtu(ctx: &Ctx<'_>) -> Result<u32> {
@@ -225,7 +201,7 @@ fn mtu_1500(ctx: &mut Ctx<'_>) -> CaseResult {
     dut.ip(&["link", "set", "dev", &dut.ifname, "mtu", "1500"])?;
     let m = mtu(ctx)?;
     ensure!(m == 1500, "mtu is {m} after setting 1500");
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 /// (g) MTU 9000 may be accepted or refused, but the device must survive and
@@ -253,5 +229,5 @@ fn mtu_9000(ctx: &mut Ctx<'_>) -> CaseResult {
         .context("going back to mtu 1500")?;
     dut.wait_carrier(true, CARRIER_TIMEOUT)
         .context("after going back to mtu 1500")?;
-    Ok(Verdict::Pass)
+    Ok(())
 }

@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
 
-use super::{Case, CaseResult, Ctx, Suite, Verdict};
+use super::{Case, CaseResult, Ctx, Suite};
 use crate::flows::{self, Dir};
 use crate::nft::{Count, Table};
 use crate::packet::{self, Batch, PacketSocket};
@@ -44,62 +44,20 @@ pub const SUITE: Suite = Suite {
     name: "datapath",
     about: "ICMP, TCP SHA-256, UDP accounting vs stats64/nft, promisc/multicast, ring wrap, BQL",
     cases: &[
-        Case {
-            name: "icmp-v4",
-            run: icmp_v4,
-        },
-        Case {
-            name: "icmp-v6",
-            run: icmp_v6,
-        },
-        Case {
-            name: "tcp-dut-to-peer",
-            run: tcp_dut_to_peer,
-        },
-        Case {
-            name: "tcp-peer-to-dut",
-            run: tcp_peer_to_dut,
-        },
-        Case {
-            name: "tcp-ipv6",
-            run: tcp_ipv6,
-        },
-        Case {
-            name: "bql",
-            run: bql,
-        },
-        Case {
-            name: "udp-accounting",
-            run: udp_accounting,
-        },
-        Case {
-            name: "udp-overrun",
-            run: udp_overrun,
-        },
-        Case {
-            name: "nft-meta-length",
-            run: nft_meta_length,
-        },
-        Case {
-            name: "promisc-multicast",
-            run: promisc_multicast,
-        },
-        Case {
-            name: "ring-48",
-            run: ring_48,
-        },
-        Case {
-            name: "ring-4096",
-            run: ring_4096,
-        },
-        Case {
-            name: "tx-offloads",
-            run: tx_offloads,
-        },
-        Case {
-            name: "both-ends",
-            run: both_ends,
-        },
+        Case::new("icmp-v4", icmp_v4),
+        Case::new("icmp-v6", icmp_v6),
+        Case::new("tcp-dut-to-peer", tcp_dut_to_peer),
+        Case::new("tcp-peer-to-dut", tcp_peer_to_dut),
+        Case::new("tcp-ipv6", tcp_ipv6),
+        Case::new("bql", bql),
+        Case::new("udp-accounting", udp_accounting),
+        Case::new("udp-overrun", udp_overrun),
+        Case::new("nft-meta-length", nft_meta_length),
+        Case::new("promisc-multicast", promisc_multicast),
+        Case::new("ring-48", ring_48),
+        Case::new("ring-4096", ring_4096),
+        Case::new("tx-offloads", tx_offloads),
+        Case::new("both-ends", both_ends),
     ],
 };
 
@@ -133,7 +91,7 @@ fn icmp(ctx: &Ctx<'_>, v6: bool, sizes: &[usize]) -> CaseResult {
             worst.as_secs_f64() * 1e3
         ));
     }
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 fn icmp_v4(ctx: &mut Ctx<'_>) -> CaseResult {
@@ -163,18 +121,18 @@ fn tcp_dir(ctx: &Ctx<'_>, dir: Dir, v6: bool, bytes: u64) -> Result<()> {
 
 fn tcp_dut_to_peer(ctx: &mut Ctx<'_>) -> CaseResult {
     tcp_dir(ctx, Dir::DutToPeer, false, TCP_BYTES)?;
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 fn tcp_peer_to_dut(ctx: &mut Ctx<'_>) -> CaseResult {
     tcp_dir(ctx, Dir::PeerToDut, false, TCP_BYTES)?;
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 fn tcp_ipv6(ctx: &mut Ctx<'_>) -> CaseResult {
     tcp_dir(ctx, Dir::DutToPeer, true, 16 * MIB)?;
     tcp_dir(ctx, Dir::PeerToDut, true, 16 * MIB)?;
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -224,7 +182,7 @@ fn tx_offloads(ctx: &mut Ctx<'_>) -> CaseResult {
         "offloads not restored: active {:?}",
         f.active
     );
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 fn offload_transfers(ctx: &Ctx<'_>, eth: &crate::netlink::Ethtool, ifname: &str) -> Result<()> {
@@ -325,7 +283,7 @@ fn bql(ctx: &mut Ctx<'_>) -> CaseResult {
     ));
     // The queue must still work.
     flows::echo_check(false, false, &[56], 2)?;
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -620,7 +578,7 @@ fn accounting_inner(ctx: &mut Ctx<'_>, spec: Accounting) -> CaseResult {
         "stats64 rx +{} packets +{} bytes = receiver + {} other frames; missed +{}; peer tx +{} / +{} bytes",
         dut.rx_packets, dut.rx_bytes, other_in.packets, dut.rx_missed, peer.tx_packets, peer.tx_bytes
     ));
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -718,7 +676,7 @@ fn nft_meta_length_inner(ctx: &mut Ctx<'_>) -> CaseResult {
     ctx.info(&format!(
         "meta length 1028 for all {LEN_COUNT} 1000-byte datagrams, 46 for all {LEN_COUNT} runts"
     ));
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -947,7 +905,7 @@ fn promisc_multicast_inner(ctx: &mut Ctx<'_>) -> CaseResult {
     );
     notes.push(format!("{GROUP} left: 0/{BURST}"));
     ctx.info(&notes.join("; "));
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -975,9 +933,8 @@ fn ring_wrap(ctx: &mut Ctx<'_>, n: u32) -> CaseResult {
     let r = flows::pin_neighbours(ctx.topo).and_then(|()| ring_wrap_traffic(ctx, n));
     flows::unpin_neighbours(ctx.topo);
     let restore = flows::reload_driver(ctx.topo, &[]).context("reloading with default rings");
-    let v = r?;
-    restore?;
-    Ok(v)
+    r?;
+    restore
 }
 
 fn ring_wrap_traffic(ctx: &mut Ctx<'_>, n: u32) -> CaseResult {
@@ -1073,7 +1030,7 @@ fn ring_wrap_traffic(ctx: &mut Ctx<'_>, n: u32) -> CaseResult {
     // Large frames and TCP through the small or large rings.
     tcp_dir(ctx, Dir::DutToPeer, false, 8 * MIB)?;
     tcp_dir(ctx, Dir::PeerToDut, false, 8 * MIB)?;
-    Ok(Verdict::Pass)
+    Ok(())
 }
 
 fn ring_48(ctx: &mut Ctx<'_>) -> CaseResult {
@@ -1109,5 +1066,5 @@ fn both_ends(ctx: &mut Ctx<'_>) -> CaseResult {
     };
     r?;
     restore?;
-    Ok(Verdict::Pass)
+    Ok(())
 }

@@ -20,103 +20,41 @@
 #[path = "../ethtool_suite/mod.rs"]
 mod cases;
 
-use super::{Case, Suite};
+use super::{Case, SkipWhen, Suite};
 
 pub const SUITE: Suite = Suite {
     name: "ethtool",
     about: "every ethtool_ops callback via netlink/ioctl vs the ethtool CLI, exact counters, -G under TCP, -C/ITR, -t, -r, -p, -e/-E, refused input",
     cases: &[
-        Case {
-            name: "drvinfo",
-            run: cases::info::drvinfo,
-        },
-        Case {
-            name: "stats-strings",
-            run: cases::info::stats_strings,
-        },
-        Case {
-            name: "std-stats",
-            run: cases::info::std_stats,
-        },
-        Case {
-            name: "counters-rx",
-            run: cases::counters::counters_rx,
-        },
-        Case {
-            name: "counters-tx",
-            run: cases::counters::counters_tx,
-        },
-        Case {
-            name: "rings",
-            run: cases::rings::rings,
-        },
-        Case {
-            name: "rings-under-tcp",
-            run: cases::rings::rings_under_tcp,
-        },
-        Case {
-            name: "coalesce",
-            run: cases::coalesce::coalesce,
-        },
-        Case {
-            name: "regs",
-            run: cases::dumps::regs,
-        },
-        Case {
-            name: "eeprom",
-            run: cases::dumps::eeprom,
-        },
-        Case {
-            name: "eeprom-write",
-            run: cases::dumps::eeprom_write,
-        },
-        Case {
-            name: "msglevel",
-            run: cases::settings::msglevel,
-        },
-        Case {
-            name: "pause",
-            run: cases::settings::pause,
-        },
-        Case {
-            name: "link-settings",
-            run: cases::settings::link_settings,
-        },
-        Case {
-            name: "link-advertise",
-            run: cases::settings::link_advertise,
-        },
-        Case {
-            name: "wol",
-            run: cases::settings::wol,
-        },
-        Case {
-            name: "tsinfo",
-            run: cases::settings::tsinfo,
-        },
-        Case {
-            name: "features",
-            run: cases::settings::features,
-        },
-        Case {
-            name: "nway-reset",
-            run: cases::actions::nway_reset,
-        },
-        Case {
-            name: "phys-id",
-            run: cases::actions::phys_id,
-        },
-        Case {
-            name: "self-test-online",
-            run: cases::actions::self_test_online,
-        },
-        Case {
-            name: "self-test-offline",
-            run: cases::actions::self_test_offline,
-        },
-        Case {
-            name: "invalid-input",
-            run: cases::invalid::invalid_input,
-        },
+        Case::new("drvinfo", cases::info::drvinfo),
+        Case::new("stats-strings", cases::info::stats_strings),
+        Case::new("std-stats", cases::info::std_stats),
+        Case::new("counters-rx", cases::counters::counters_rx),
+        Case::new("counters-tx", cases::counters::counters_tx),
+        Case::new("rings", cases::rings::rings),
+        Case::new("rings-under-tcp", cases::rings::rings_under_tcp).skip_when(
+            SkipWhen::Driver("e1000"),
+            "C e1000: ring resize under transmit load can oops the kernel (e1000_set_ringparam \
+             vs e1000_xmit_frame race, see ethtool_suite/rings.rs); resizes without traffic are \
+             in `rings`",
+        ),
+        Case::new("coalesce", cases::coalesce::coalesce),
+        Case::new("regs", cases::dumps::regs),
+        Case::new("eeprom", cases::dumps::eeprom),
+        // re1000 verifies EEPROM writes by read-back and says so when QEMU ignores them.
+        Case::new("eeprom-write", cases::dumps::eeprom_write)
+            .allows_log(&["EEPROM write not verified"]),
+        Case::new("msglevel", cases::settings::msglevel),
+        Case::new("pause", cases::settings::pause),
+        Case::new("link-settings", cases::settings::link_settings),
+        Case::new("link-advertise", cases::settings::link_advertise),
+        Case::new("wol", cases::settings::wol),
+        Case::new("tsinfo", cases::settings::tsinfo),
+        Case::new("features", cases::settings::features),
+        Case::new("nway-reset", cases::actions::nway_reset),
+        Case::new("phys-id", cases::actions::phys_id),
+        Case::new("self-test-online", cases::actions::self_test_online),
+        Case::new("self-test-offline", cases::actions::self_test_offline),
+        Case::new("invalid-input", cases::invalid::invalid_input),
     ],
 };

@@ -2,8 +2,9 @@
 //! `re1000-vm`: boots the test kernel with virtme-ng (QEMU under TCG) with two
 //! e1000 NICs on one hub and runs one command in the guest.
 //!
-//! Exit status: the guest command's, 124 on timeout, non-zero if the guest
-//! kernel crashed, 125 if the runner itself failed.
+//! Exit status: the guest command's, 124 on timeout, 123 if the guest
+//! kernel crashed (whatever the command returned), 125 if the runner itself
+//! failed.
 
 mod relay;
 mod supervise;
@@ -29,6 +30,12 @@ use tail::Tail;
 
 /// Lines of guest output printed again after a timeout or crash.
 const TAIL_LINES: usize = 60;
+/// Exit status when the guest kernel crashed, distinct from any status of
+/// the guest command so that a crash after a clean report is still seen.
+const EXIT_GUEST_CRASHED: i32 = 123;
+/// Kernel log buffer of the guest: large enough that a whole `make check`
+/// guest run never wraps it (a wrap is a test failure, see `dmesg.rs`).
+const LOG_BUF_LEN: &str = "log_buf_len=16M";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -92,7 +99,7 @@ fn after_help() -> String {
          overlays); pass --rwdir for results. The runner exports rwdirs itself (9p,\n\
          mounted before CMD runs) instead of through vng's --rwdir, whose PCI devices\n\
          would take the NICs' fixed slots. vng is $VNG, else found on PATH.\n\
-         Exit status: the guest command's; 124 on timeout; non-zero on a guest kernel\n\
+         Exit status: the guest command's; 124 on timeout; 123 on a guest kernel\n\
          crash (Kernel panic, BUG:, Oops); 125 if the runner fails.",
         nic("dut", &DUT),
         nic("peer", &PEER),
@@ -151,7 +158,10 @@ fn run(cli: Cli) -> Result<i32> {
         monitor: (!cli.no_monitor).then_some(&socks),
         rwdirs: &rwdirs,
     });
-    let mut kernel_args = vec![format!("loglevel={}", cli.console_loglevel)];
+    let mut kernel_args = vec![
+        format!("loglevel={}", cli.console_loglevel),
+        LOG_BUF_LEN.to_owned(),
+    ];
     kernel_args.extend(cli.kernel_args.iter().cloned());
 
     let nonce = std::time::SystemTime::now()
@@ -249,12 +259,10 @@ fn exit_code(outcome: Outcome, tail: &Tail, timeout: u64) -> i32 {
                 .unwrap_or_else(|| supervise::exit_code(status));
             match tail.crash() {
                 Some(line) => {
-                    print_tail(&format!("guest kernel crashed ({line})"));
-                    if code == 0 {
-                        1
-                    } else {
-                        code
-                    }
+                    print_tail(&format!(
+                        "guest kernel crashed ({line}); the command returned {code}"
+                    ));
+                    EXIT_GUEST_CRASHED
                 }
                 None => code,
             }
