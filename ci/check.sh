@@ -8,8 +8,8 @@
 
 MODELS=${MODELS:-"e1000 e1000-82544gc e1000-82545em"}
 # Suites run on each model with the normal kernel, and on the debug kernel.
-SUITES=${SUITES:-"bringup link datapath ethtool"}
-DEBUG_SUITES=${DEBUG_SUITES:-"bringup link stress"}
+SUITES=${SUITES:-"bringup link datapath ethtool stress"}
+DEBUG_SUITES=${DEBUG_SUITES:-"bringup link datapath ethtool stress"}
 # The same suites with the C e1000 as the device under test: what correct looks like,
 # and every difference from re1000 either intended (README) or a failure. The
 # link and datapath references run on the first model only.
@@ -58,15 +58,15 @@ host_tests() {
 	[ "$rc" -eq 0 ] && [ "$i" -eq 0 ]
 }
 
-# guest <label> <kdir> <module> <model> <re1000-guest test args...>: one VM run,
+# guest <label> <kdir> <module> <model> <timeout> <re1000-guest test args...>: one VM run,
 # counted by re1000-guest's tally against the run's plan (see ethtool-tests/src/
 # tally.rs): results the guest never reported, undeclared skips and a non-zero
 # re1000-vm status (crash, timeout) are failures.
 guest() {
-	local label=$1 kdir=$2 ko=$3 model=$4 rc out line
-	shift 4
+	local label=$1 kdir=$2 ko=$3 model=$4 timeout=$5 rc out line
+	shift 5
 	local log=$logs/$label.log
-	target/release/re1000-vm --kdir "$kdir" --model "$model" --timeout 1500 \
+	target/release/re1000-vm --kdir "$kdir" --model "$model" --timeout "$timeout" \
 		-- target/release/re1000-guest test --module "$ko" "$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	out=$(target/release/re1000-guest tally --log "$log" --status "$rc" --label "$label" "$@") || {
@@ -101,7 +101,7 @@ build module-normal capture ko ci/build-module.sh normal "$kdir"
 build test-tools build_tools
 for model in $MODELS; do
 	# shellcheck disable=SC2086
-	phase "guest-$model" guest "$model" "$kdir" "$ko" "$model" --driver re1000 $SUITES
+	phase "guest-$model" guest "$model" "$kdir" "$ko" "$model" 1500 --driver re1000 $SUITES
 done
 first=1
 for model in $MODELS; do
@@ -110,13 +110,13 @@ for model in $MODELS; do
 	first=0
 	[ -n "${suites// /}" ] || continue
 	# shellcheck disable=SC2086
-	phase "reference-$model" guest "reference-$model" "$kdir" "$ko" "$model" --driver e1000 $suites
+	phase "reference-$model" guest "reference-$model" "$kdir" "$ko" "$model" 1500 --driver e1000 $suites
 done
 if [ -n "$DEBUG_SUITES" ]; then
 	build kernel-debug capture kdir_debug kernel_dir debug
 	build module-debug capture ko_debug ci/build-module.sh debug "$kdir_debug"
 	# shellcheck disable=SC2086
-	phase guest-debug guest debug "$kdir_debug" "$ko_debug" e1000 --driver re1000 --debug-kernel $DEBUG_SUITES
+	phase guest-debug guest debug "$kdir_debug" "$ko_debug" e1000 3000 --driver re1000 --debug-kernel $DEBUG_SUITES
 fi
 
 print_phases
