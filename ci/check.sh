@@ -6,18 +6,21 @@
 # "N passed, N failed[, N skipped]" and exits non-zero on any failure.
 . "$(dirname "$0")/lib.sh"
 
-MODELS=${MODELS:-"e1000 e1000-82544gc e1000-82545em"}
+MODELS=${MODELS-"e1000 e1000-82544gc e1000-82545em"}
 # Suites run on each model with the normal kernel, and on the debug kernel.
-SUITES=${SUITES:-"bringup link datapath ethtool stress"}
-DEBUG_SUITES=${DEBUG_SUITES:-"bringup link datapath ethtool stress"}
+SUITES=${SUITES-"bringup link datapath ethtool stress"}
+DEBUG_SUITES=${DEBUG_SUITES-"bringup link datapath ethtool stress"}
 # The same suites with the C e1000 as the device under test: what correct looks like,
 # and every difference from re1000 either intended (README) or a failure. The
 # link and datapath references run on the first model only.
-REFERENCE_SUITES=${REFERENCE_SUITES:-"ethtool"}
-REFERENCE_FIRST_MODEL_SUITES=${REFERENCE_FIRST_MODEL_SUITES:-"link datapath"}
+REFERENCE_SUITES=${REFERENCE_SUITES-"ethtool"}
+REFERENCE_FIRST_MODEL_SUITES=${REFERENCE_FIRST_MODEL_SUITES-"link datapath"}
 logs=build/logs
 mkdir -p "$logs"
 passed=0 failed=0 skipped=0
+
+# VM_LOCK=<file> (optional): hold this lock around each VM run, so that runs of
+# several checkouts on one machine take turns instead of slowing each other.
 
 # Every failed result, one line each, repeated above the summary line.
 failures=()
@@ -66,7 +69,7 @@ guest() {
 	local label=$1 kdir=$2 ko=$3 model=$4 timeout=$5 rc out line
 	shift 5
 	local log=$logs/$label.log
-	target/release/re1000-vm --kdir "$kdir" --model "$model" --timeout "$timeout" \
+	${VM_LOCK:+flock "$VM_LOCK"} target/release/re1000-vm --kdir "$kdir" --model "$model" --timeout "$timeout" \
 		-- target/release/re1000-guest test --module "$ko" "$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	out=$(target/release/re1000-guest tally --log "$log" --status "$rc" --label "$label" "$@") || {
@@ -100,6 +103,7 @@ phase host-unit-tests host_tests
 build module-normal capture ko ci/build-module.sh normal "$kdir"
 build test-tools build_tools
 for model in $MODELS; do
+	[ -n "${SUITES// /}" ] || break
 	# shellcheck disable=SC2086
 	phase "guest-$model" guest "$model" "$kdir" "$ko" "$model" 1500 --driver re1000 $SUITES
 done
