@@ -46,6 +46,9 @@ impl Tally {
     }
 }
 
+/// What starts every line re1000-vm prints itself.
+const RUNNER_PREFIX: &str = "[vm]";
+
 /// Result markers as `report.rs` prints them.
 const MARKERS: [(&str, Kind); 3] = [
     ("ok ", Kind::Ok),
@@ -119,7 +122,12 @@ pub fn tally(plan: &[Planned], log: &str, status: i32) -> Tally {
     let mut reported: HashMap<&str, Vec<Kind>> = HashMap::new();
     let mut order = Vec::new();
     let mut summary = None;
-    for line in log.lines() {
+    // re1000-vm's own lines, among them its replay of the guest's last lines
+    // after a crash or timeout, which must not count twice.
+    for line in log
+        .lines()
+        .filter(|l| !l.trim_start().starts_with(RUNNER_PREFIX))
+    {
         if let Some((kind, id)) = result_of(line) {
             if !reported.contains_key(id) {
                 order.push(id);
@@ -231,6 +239,22 @@ RESULT passed=2 failed=0 skipped=1
         assert!(t.failures[0].1.contains("crashed"), "{:?}", t.failures);
         let t = tally(&p3(), GOOD, 124);
         assert!(t.failures[0].1.contains("timeout"));
+    }
+
+    #[test]
+    fn the_runners_replay_of_the_last_lines_does_not_count() {
+        let log = format!(
+            "{GOOD}[vm] guest kernel crashed (Oops: invalid opcode); last 60 lines:\n\
+             [vm] | ok a::x\n[vm] | RESULT passed=9 failed=0 skipped=0\n"
+        );
+        let t = tally(&p3(), &log, 123);
+        assert_eq!(
+            (t.passed, t.failed, t.skipped),
+            (2, 1, 1),
+            "{:?}",
+            t.failures
+        );
+        assert!(t.failures[0].1.contains("123 (the guest kernel crashed)"));
     }
 
     #[test]
