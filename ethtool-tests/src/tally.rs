@@ -120,6 +120,7 @@ pub fn describe_status(status: i32) -> String {
 /// against `plan`.
 pub fn tally(plan: &[Planned], log: &str, status: i32) -> Tally {
     let mut reported: HashMap<&str, Vec<Kind>> = HashMap::new();
+    let mut reasons: HashMap<&str, &str> = HashMap::new();
     let mut order = Vec::new();
     let mut summary = None;
     // re1000-vm's own lines, among them its replay of the guest's last lines
@@ -133,6 +134,11 @@ pub fn tally(plan: &[Planned], log: &str, status: i32) -> Tally {
                 order.push(id);
             }
             reported.entry(id).or_default().push(kind);
+            if kind == Kind::Fail {
+                if let Some((_, why)) = line.split_once(&format!("{id}: ")) {
+                    reasons.entry(id).or_insert(why);
+                }
+            }
         } else if let Some(s) = summary_of(line) {
             summary = Some(s);
         }
@@ -155,7 +161,10 @@ pub fn tally(plan: &[Planned], log: &str, status: i32) -> Tally {
             ([], _) => t.fail(&p.id, "not run (no result in the log)"),
             ([_, _, ..], _) => t.fail(&p.id, format!("reported {} times", kinds.len())),
             ([Kind::Ok], None) => t.passed += 1,
-            ([Kind::Fail], _) => t.fail(&p.id, "failed (reason in the log)"),
+            ([Kind::Fail], _) => {
+                let why = reasons.get(p.id.as_str()).copied().unwrap_or("failed");
+                t.fail(&p.id, why)
+            }
             ([Kind::Skip], Some(_)) => t.skipped += 1,
             ([Kind::Skip], None) => t.fail(&p.id, "skipped, but no skip is declared for it"),
             ([Kind::Ok], Some(why)) => t.fail(&p.id, format!("ran, but the plan skips it ({why})")),
