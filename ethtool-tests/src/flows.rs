@@ -455,6 +455,45 @@ pub fn unpin_neighbours(topo: &Topology) {
     }
 }
 
+fn disable_ipv6(topo: &Topology, off: bool) -> Result<()> {
+    let v = if off { "1" } else { "0" };
+    for port in [&topo.dut, &topo.peer] {
+        let path = format!("/proc/sys/net/ipv6/conf/{}/disable_ipv6", port.ifname);
+        match port.netns {
+            None => std::fs::write(&path, v).with_context(|| format!("writing {v} to {path}"))?,
+            Some(ns) => {
+                cmd::run(
+                    "ip",
+                    [
+                        "netns",
+                        "exec",
+                        ns,
+                        "sh",
+                        "-c",
+                        &format!("echo {v} > {path}"),
+                    ],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Makes the link idle for exact counting: static neighbours (no ARP) and
+/// IPv6 off on both ends (no ND, MLD or router solicitations).
+pub fn quiet_link(topo: &Topology) -> Result<()> {
+    pin_neighbours(topo)?;
+    disable_ipv6(topo, true)
+}
+
+/// Undoes [`quiet_link`]: IPv6 back on, neighbours dynamic, and the
+/// topology's addresses (turning IPv6 off removed the IPv6 ones) restored.
+pub fn unquiet_link(topo: &mut Topology) -> Result<()> {
+    disable_ipv6(topo, false)?;
+    unpin_neighbours(topo);
+    topo.reconfigure()
+}
+
 /// Waits until both interfaces have carrier.
 pub fn wait_carriers(topo: &Topology, timeout: Duration) -> Result<()> {
     topo.dut.wait_carrier(true, timeout)?;
@@ -523,26 +562,6 @@ pub fn set_peer_driver(topo: &mut Topology, drv: &str) -> Result<()> {
     wait_carriers(topo, Duration::from_secs(10))
 }
 
-/// `ethtool -g IF`: current (rx, tx) ring sizes, or why they are unknown.
-pub fn ring_sizes(ifname: &str) -> std::result::Result<(u32, u32), String> {
-    let out = match cmd::try_run("ethtool", ["-g", ifname]) {
-        Ok(Ok(o)) => o,
-        Ok(Err(e)) => return Err(e),
-        Err(e) => return Err(format!("{e:#}")),
-    };
-    let cur = out
-        .split("Current hardware settings:")
-        .nth(1)
-        .ok_or_else(|| format!("unexpected `ethtool -g` output: {out}"))?;
-    let field = |k: &str| {
-        cur.lines()
-            .find_map(|l| l.strip_prefix(k).map(|v| v.trim().parse::<u32>()))
-            .and_then(|r| r.ok())
-            .ok_or_else(|| format!("no {k} in `ethtool -g`: {out}"))
-    };
-    Ok((field("RX:")?, field("TX:")?))
-}
-
 /// The UDP line of /proc/net/snmp (this namespace) as name -> value.
 pub fn udp_snmp() -> Result<std::collections::HashMap<String, u64>> {
     parse_snmp(&sysfs::read("/proc/net/snmp")?, "Udp:")
@@ -563,6 +582,236 @@ pub fn parse_snmp(text: &str, proto: &str) -> Result<std::collections::HashMap<S
         .collect())
 }
 
+// ---------------------------------------------------------------------------
+// Protocol counters (`nstat -az`)
+
+/// The protocol counters of one namespace: /proc/net/snmp and
+/// /proc/net/netstat as `Proto:Name` (e.g. `Tcp:RetransSegs`,
+/// `TcpExt:TCPLostRetransmit`), /proc/net/snmp6 by its own names
+/// (`Ip6InHdrErrors`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NetStats(pub std::collections::BTreeMap<String, u64>);
+
+/// Counters that must not move during a transfer on the lossless link: a
+/// corrupt frame the driver handed up shows as a checksum or header error
+/// (the stack then drops it and TCP resends it, so the SHA-256 alone cannot
+/// see it), and a resend shows in the retransmission counters.
+pub const LOSSLESS: &[&str] = &[
+    "Ip:InHdrErrors",
+    "IpExt:InCsumErrors",
+    "Tcp:InErrs",
+    "Tcp:InCsumErrors",
+    "Tcp:RetransSegs",
+    "TcpExt:TCPLostRetransmit",
+    "TcpExt:TCPSpuriousRTOs",
+    "TcpExt:TCPRetransFail",
+    "TcpExt:TCPTimeouts",
+    "Udp:InCsumErrors",
+    "Ip6InHdrErrors",
+    "Udp6InCsumErrors",
+];
+
+/// `Tcp:RetransSegs` is exempt from [`LOSSLESS`] for resends the receiver
+/// proves it did not need: a segment that arrives twice makes it send a
+/// D-SACK (`TCPDSACKOldSent`/`TCPDSACKOfoSent`, RFC 2883). Under TCG a tail
+/// loss probe fires when a vCPU stall delays the ACK past 2 RTTs; the probe
+/// re-sends a segment that had arrived intact. A resend of a frame the
+/// driver lost or corrupted is no duplicate, so it stays a failure, and a
+/// corrupt frame moves the checksum counters anyway.
+const RETRANS: &str = "Tcp:RetransSegs";
+const DSACK_SENT: [&str; 2] = ["TcpExt:TCPDSACKOldSent", "TcpExt:TCPDSACKOfoSent"];
+/// Shown with a failure or an exempted resend.
+const TCP_DETAIL: &[&str] = &[
+    "TcpExt:TCPLossProbes",
+    "TcpExt:TCPLossProbeRecovery",
+    "TcpExt:TCPDSACKRecv",
+    "TcpExt:TCPDSACKOldSent",
+    "TcpExt:TCPDSACKOfoSent",
+    "TcpExt:TCPSackRecovery",
+    "TcpExt:TCPOFOQueue",
+];
+
+/// Parses the `Proto: names` / `Proto: values` line pairs of /proc/net/snmp
+/// and /proc/net/netstat.
+pub fn parse_proto_pairs(text: &str, out: &mut std::collections::BTreeMap<String, u64>) {
+    let lines: Vec<&str> = text.lines().collect();
+    for pair in lines.chunks(2) {
+        let [names, vals] = pair else { continue };
+        let (Some((p, names)), Some((q, vals))) = (names.split_once(':'), vals.split_once(':'))
+        else {
+            continue;
+        };
+        if p != q {
+            continue;
+        }
+        for (n, v) in names.split_whitespace().zip(vals.split_whitespace()) {
+            // Tcp:MaxConn is -1; only counters matter here.
+            if let Ok(v) = v.parse() {
+                out.insert(format!("{p}:{n}"), v);
+            }
+        }
+    }
+}
+
+/// Parses /proc/net/snmp6 (`Name value` per line).
+pub fn parse_snmp6(text: &str, out: &mut std::collections::BTreeMap<String, u64>) {
+    for l in text.lines() {
+        let mut w = l.split_whitespace();
+        if let (Some(n), Some(Ok(v))) = (w.next(), w.next().map(str::parse)) {
+            out.insert(n.to_owned(), v);
+        }
+    }
+}
+
+const NETSTAT_FILES: [&str; 3] = ["/proc/net/snmp", "/proc/net/netstat", "/proc/net/snmp6"];
+
+/// Reads the protocol counters of the root namespace (`None`) or of `netns`.
+pub fn net_stats(netns: Option<&str>) -> Result<NetStats> {
+    let mut m = std::collections::BTreeMap::new();
+    for f in NETSTAT_FILES {
+        let text = match netns {
+            None => sysfs::read(f)?,
+            Some(ns) => cmd::run("ip", ["netns", "exec", ns, "cat", f])?,
+        };
+        if f.ends_with("snmp6") {
+            parse_snmp6(&text, &mut m);
+        } else {
+            parse_proto_pairs(&text, &mut m);
+        }
+    }
+    for k in LOSSLESS {
+        ensure!(
+            m.contains_key(*k),
+            "{k} not in {} of {}",
+            NETSTAT_FILES.join(", "),
+            netns.unwrap_or("the root namespace")
+        );
+    }
+    Ok(NetStats(m))
+}
+
+impl NetStats {
+    fn delta(&self, before: &NetStats, k: &str) -> u64 {
+        match (self.0.get(k), before.0.get(k)) {
+            (Some(a), Some(b)) => a.saturating_sub(*b),
+            _ => 0,
+        }
+    }
+
+    /// The [`LOSSLESS`] counters that moved since `before`, as `name +delta`.
+    pub fn moved_since(&self, before: &NetStats) -> Vec<(String, u64)> {
+        LOSSLESS
+            .iter()
+            .map(|k| ((*k).to_owned(), self.delta(before, k)))
+            .filter(|(_, d)| *d > 0)
+            .collect()
+    }
+
+    fn detail(&self, before: &NetStats) -> String {
+        TCP_DETAIL
+            .iter()
+            .map(|k| (k, self.delta(before, k)))
+            .filter(|(_, d)| *d > 0)
+            .map(|(k, d)| format!("{k} +{d}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Both ends' protocol counters.
+#[derive(Debug, Clone)]
+pub struct BothNetStats {
+    dut: NetStats,
+    peer: NetStats,
+}
+
+impl BothNetStats {
+    pub fn read() -> Result<Self> {
+        Ok(Self {
+            dut: net_stats(None).context("the dut's protocol counters")?,
+            peer: net_stats(Some(NETNS)).context("the peer's protocol counters")?,
+        })
+    }
+
+    /// Fails if a [`LOSSLESS`] counter moved on either end since `self`,
+    /// except resends the other end reported as duplicates ([`RETRANS`]).
+    /// Returns a note on exempted resends (empty if there were none).
+    pub fn ensure_unchanged(&self, what: &str) -> Result<String> {
+        let now = Self::read()?;
+        let mut bad = Vec::new();
+        let mut notes = Vec::new();
+        for (name, this, this0, other, other0) in [
+            ("dut", &now.dut, &self.dut, &now.peer, &self.peer),
+            ("peer", &now.peer, &self.peer, &now.dut, &self.dut),
+        ] {
+            let dups: u64 = DSACK_SENT.iter().map(|k| other.delta(other0, k)).sum();
+            for (k, d) in this.moved_since(this0) {
+                if k == RETRANS && d <= dups {
+                    notes.push(format!(
+                        "{name} {k} +{d}, all reported as duplicates by the other end ({dups} D-SACKs sent)"
+                    ));
+                } else {
+                    bad.push(format!("{name} {k} +{d}"));
+                }
+            }
+        }
+        let detail = format!(
+            "dut [{}], peer [{}]",
+            now.dut.detail(&self.dut),
+            now.peer.detail(&self.peer)
+        );
+        ensure!(
+            bad.is_empty(),
+            "{what}: error or retransmission counters moved on the lossless link: {}; {detail}",
+            bad.join(", ")
+        );
+        if notes.is_empty() {
+            Ok(String::new())
+        } else {
+            Ok(format!("{}; {detail}", notes.join("; ")))
+        }
+    }
+}
+
+/// [`tcp`], and no checksum error, header error or retransmission on either
+/// end while it ran (see [`LOSSLESS`]). A failure also names how many frames
+/// each NIC counted as missed (`rx_missed_errors`), the one legitimate cause
+/// of a resend on this link. Returns the result and a note on resends
+/// exempted as duplicates (empty if none).
+pub fn tcp_lossless(
+    topo: &Topology,
+    dir: Dir,
+    v6: bool,
+    bytes: u64,
+    timeout: Duration,
+) -> Result<(TransferResult, String)> {
+    let before = BothNetStats::read()?;
+    let (dut0, peer0) = (
+        traffic::link_stats(&topo.dut)?,
+        traffic::link_stats(&topo.peer)?,
+    );
+    let r = tcp(dir, v6, bytes, timeout)?;
+    let what = format!(
+        "{} {bytes} bytes over IPv{}",
+        dir.name(),
+        if v6 { 6 } else { 4 }
+    );
+    let note = before.ensure_unchanged(&what).map_err(|e| {
+        let missed = |p, s0: &traffic::LinkStats| {
+            traffic::link_stats(p)
+                .and_then(|s| s.since(s0))
+                .map(|d| format!("+{}", d.rx_missed))
+                .unwrap_or_else(|e| format!("unreadable ({e:#})"))
+        };
+        e.context(format!(
+            "rx_missed_errors during the transfer: dut {}, peer {}",
+            missed(&topo.dut, &dut0),
+            missed(&topo.peer, &peer0)
+        ))
+    })?;
+    Ok((r, note))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -573,6 +822,20 @@ mod tests {
         let m = parse_snmp(t, "Udp:").unwrap();
         assert_eq!(m["InDatagrams"], 10);
         assert_eq!(m["RcvbufErrors"], 3);
+    }
+
+    #[test]
+    fn netstat_parses() {
+        let mut m = std::collections::BTreeMap::new();
+        parse_proto_pairs(
+            "Tcp: RtoMin MaxConn RetransSegs\nTcp: 200 -1 7\nUdp: InCsumErrors\nUdp: 3\n",
+            &mut m,
+        );
+        parse_snmp6("Ip6InReceives 5\nIp6InHdrErrors 2\n", &mut m);
+        assert_eq!(m["Tcp:RetransSegs"], 7);
+        assert_eq!(m["Udp:InCsumErrors"], 3);
+        assert_eq!(m["Ip6InHdrErrors"], 2);
+        assert!(!m.contains_key("Tcp:MaxConn"));
     }
 
     #[test]
