@@ -281,9 +281,9 @@ impl Sampler {
 /// comes back and pings are answered. The verdicts are checked against
 /// independent observers, on an idle link: a passed loopback test must have
 /// moved the MAC's packet counters (TPT/TPR through BAR 0: every frame sent
-/// came back, at least the 64 frames of one loopback batch), a passed
-/// interrupt test must have raised the dut's interrupt line in
-/// `/proc/interrupts` (at least once per cause tested).
+/// came back, at least the 64 frames of one loopback batch). The dut's
+/// interrupt line's `/proc/interrupts` delta is reported, not checked: the
+/// line is shared with virtio devices here.
 pub(crate) fn self_test_offline(ctx: &mut Ctx<'_>) -> CaseResult {
     counting::quiet(ctx.topo)?;
     let r = self_test_offline_quiet(ctx);
@@ -323,15 +323,15 @@ fn self_test_offline_quiet(ctx: &mut Ctx<'_>) -> CaseResult {
         st.results
     ));
     if irq_v == Some(0) {
-        // The line may be shared (QEMU's INTx routing puts virtio devices
-        // on it too): their interrupts can only add to the count, so this
-        // is a lower bound.
-        let min = min_test_interrupts(d.reference);
-        ensure!(
-            interrupts >= min,
-            "the interrupt test passed, but IRQ {irq} [{handlers1}] moved by {interrupts} in \
-             /proc/interrupts (at least {min} expected, one per cause)"
-        );
+        // Not asserted: on this VM the dut's INTx line is shared with virtio
+        // devices (the handlers above), whose interrupts swamp the test's
+        // few: a scratch driver whose interrupt test raised nothing moved
+        // the line by as much as a good one. Reported only.
+        ctx.info(&format!(
+            "interrupt test passed; IRQ {irq} [{handlers1}] +{interrupts} (not a check: shared \
+             line; the test raises at least {})",
+            min_test_interrupts(d.reference)
+        ));
     }
     if loop_v == Some(0) {
         ensure!(
