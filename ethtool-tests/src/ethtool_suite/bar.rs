@@ -2,8 +2,9 @@
 //! Read-only access to a NIC's registers through its PCI BAR 0
 //! (`/sys/bus/pci/devices/ADDR/resource0`, mapped shared), so the suite
 //! can check what a driver wrote to the hardware without going through
-//! that driver. Only registers whose read has no side effect are read
-//! (never ICR or the clear-on-read statistics).
+//! that driver. [`Bar::read`] reads only registers whose read has no side
+//! effect (never ICR or the clear-on-read statistics); the statistics are
+//! read only by [`Bar::read_clear`], while the driver does not (see there).
 
 use std::fs::File;
 use std::io;
@@ -27,6 +28,10 @@ pub mod reg {
     pub const TDLEN: usize = 0x3808;
     pub const TIDV: usize = 0x3820;
     pub const MANC: usize = 0x5820;
+    /// Total Packets Received / Transmitted (clear on read). QEMU copies
+    /// them into GPRC/GPTC on every frame, so these are the ones to sum.
+    pub const TPR: usize = 0x40D0;
+    pub const TPT: usize = 0x40D4;
 }
 
 /// CTRL.RFCE and CTRL.TFCE: receive and transmit flow control enable.
@@ -38,6 +43,8 @@ pub const CTRL_SWDPIN0: u32 = 1 << 18;
 pub const CTRL_SWDPIO0: u32 = 1 << 22;
 /// STATUS.LU: link up.
 pub const STATUS_LU: u32 = 1 << 1;
+/// STATUS.SPEED (bits 7:6): 00 10 Mb/s, 01 100 Mb/s, 1x 1000 Mb/s.
+pub const STATUS_SPEED_1000: u32 = 1 << 7;
 
 /// BAR 0 of one PCI device, mapped.
 pub struct Bar {
@@ -88,6 +95,21 @@ impl Bar {
         // SAFETY: in bounds and aligned (checked above) within a live
         // mapping; MMIO needs a volatile access.
         unsafe { ptr::read_volatile(self.base.add(offset).cast::<u32>()) }
+    }
+}
+
+impl Bar {
+    /// A clear-on-read statistics register (TPR, TPT): what the hardware
+    /// counted since the last read by anyone. The read takes these counts
+    /// from the driver, so it is done only while the driver does not read
+    /// them (its watchdog stopped, as during an offline self-test, which
+    /// resets the MAC and its counters anyway).
+    pub fn read_clear(&self, offset: usize) -> Result<u32> {
+        ensure!(
+            offset == reg::TPR || offset == reg::TPT,
+            "{offset:#x} is not a clear-on-read counter this suite reads"
+        );
+        Ok(self.read(offset))
     }
 }
 

@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 //! `-c/-C rx-usecs` and the ITR register.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
+use std::thread;
+use std::time::{Duration, Instant};
+
 use anyhow::{ensure, Context, Result};
 
-use super::bar::reg;
+use super::bar::{self, reg};
 use super::dut::{all_equal, pair, refused, Dut};
 use super::{cli, expect};
 use crate::netlink::Coalesce;
 use crate::suites::{CaseResult, Ctx};
+use crate::topology::PEER_IP4;
+use crate::{flows, icmp, traffic};
 
 /// rx-usecs values tried, covering the modes and fixed intervals.
 const USECS: [u32; 11] = [0, 1, 3, 4, 10, 30, 100, 250, 1000, 7777, 10_000];
@@ -85,8 +92,11 @@ fn check_usecs(ctx: &Ctx<'_>, d: &Dut, set: u32, itr_before: u32) -> Result<()> 
                 (lo..=hi).contains(&reg_now),
                 "rx-usecs {set}: ITR register is {reg_now}, outside the dynamic range {lo}..={hi}"
             );
+            // Only a range check with no traffic: the movement under
+            // traffic is `coalesce-dynamic`'s.
             ctx.info(&format!(
-                "rx-usecs {set}: ITR {reg_now} (dynamic, within {lo}..={hi})"
+                "rx-usecs {set}: ITR {reg_now} with no traffic (dynamic, within {lo}..={hi}; \
+                 moves under traffic in coalesce-dynamic)"
             ));
         }
     }
@@ -140,4 +150,209 @@ fn coalesce_body(ctx: &Ctx<'_>, d: &Dut) -> Result<()> {
         );
     }
     d.unchanged(&before, "refused coalesce settings")
+}
+
+/// Bytes of each bulk TCP transfer of `coalesce-dynamic`.
+const BULK_BYTES: u64 = 16 << 20;
+/// Pings, one at a time, that must bring a dynamic mode to its sparse-
+/// traffic rate, and how many more must leave it there.
+const MAX_PINGS: u32 = 60;
+const STABLE_PINGS: u32 = 10;
+/// Gap between the sparse pings, so that every interrupt sees one packet.
+const PING_GAP: Duration = Duration::from_millis(20);
+
+/// ITR register values seen, with how often.
+type Seen = BTreeMap<u32, u64>;
+
+fn record(d: &Dut, seen: &mut Seen) -> u32 {
+    let v = d.bar.read(reg::ITR);
+    *seen.entry(v).or_default() += 1;
+    v
+}
+
+fn show(seen: &Seen) -> String {
+    seen.iter()
+        .map(|(v, n)| format!("{v} x{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One answered ping, then the register.
+fn ping_once(d: &Dut, seen: &mut Seen) -> Result<u32> {
+    let dst: Ipv4Addr = PEER_IP4.parse()?;
+    let s = icmp::ping(dst, 1, Duration::from_secs(2))?;
+    ensure!(s.rtts.len() == 1, "sparse ping unanswered: {}", s.line(dst));
+    thread::sleep(PING_GAP);
+    Ok(record(d, seen))
+}
+
+/// Sparse pings until ITR is `want` (within [`MAX_PINGS`]), then
+/// [`STABLE_PINGS`] more during which it stays there.
+fn sparse(d: &Dut, what: &str, want: u32, seen: &mut Seen) -> Result<u32> {
+    let mut n = 0;
+    loop {
+        n += 1;
+        if ping_once(d, seen)? == want {
+            break;
+        }
+        ensure!(
+            n < MAX_PINGS,
+            "{what}: ITR never {want} in {n} sparse pings; seen {}",
+            show(seen)
+        );
+    }
+    for i in 0..STABLE_PINGS {
+        let v = ping_once(d, seen)?;
+        ensure!(
+            v == want,
+            "{what}: ITR {v} after {} more sparse pings, was {want}; seen {}",
+            i + 1,
+            show(seen)
+        );
+    }
+    Ok(n)
+}
+
+/// A bulk TCP transfer in `dir`, with ITR sampled while it runs.
+fn bulk(d: &Dut, dir: flows::Dir, seen: &mut Seen) -> Result<()> {
+    let seed = traffic::fresh_seed();
+    let mut t =
+        flows::Transfer::start(dir, false, BULK_BYTES, seed, None, Duration::from_secs(20))?;
+    let start = Instant::now();
+    while t.progress() < BULK_BYTES {
+        ensure!(
+            start.elapsed() < Duration::from_secs(120),
+            "{} bulk transfer not done after 120 s",
+            dir.name()
+        );
+        for _ in 0..100 {
+            record(d, seen);
+            thread::sleep(Duration::from_micros(200));
+        }
+    }
+    t.check(Duration::from_secs(60))
+        .with_context(|| format!("{} bulk transfer (seed {seed:#x})", dir.name()))?;
+    Ok(())
+}
+
+/// `-C rx-usecs 1` and `3` (dynamic, dynamic conservative) under traffic
+/// of the classes `e1000_update_itr` tells apart, against the ITR register
+/// read through BAR 0: sparse pings take mode 1 to `lowest_latency`
+/// (70000/s, register 55) and mode 3, which never goes that low, to
+/// `low_latency` (20000/s, 195); bulk TCP either way takes both to
+/// `bulk_latency` (4000/s, 976); pings bring them back. Every value seen
+/// is one `e1000_set_itr` can write (its three rates and the steps of a
+/// rise, `expect::dynamic_rates`). Below gigabit the C driver pins 4000/s.
+/// The C e1000 before the 82545 has no `-C`: its default, mode 3, is
+/// checked; the 82544 has no ITR, which must not move.
+pub(crate) fn coalesce_dynamic(ctx: &mut Ctx<'_>) -> CaseResult {
+    let d = Dut::open(ctx)?;
+    let orig = d.rx_usecs()?;
+    let r = dynamic_body(ctx, &d, orig);
+    let restore = match orig {
+        Some(u) => d.set_rx_usecs(u).context("restoring rx-usecs"),
+        None => Ok(()),
+    };
+    r?;
+    restore?;
+    Ok(())
+}
+
+fn dynamic_body(ctx: &Ctx<'_>, d: &Dut, orig: Option<u32>) -> Result<()> {
+    if !d.mac.has_itr() {
+        let mut seen = Seen::new();
+        record(d, &mut seen);
+        for _ in 0..STABLE_PINGS {
+            ping_once(d, &mut seen)?;
+        }
+        bulk(d, flows::Dir::PeerToDut, &mut seen)?;
+        ensure!(
+            seen.len() == 1,
+            "82544 (no ITR): the ITR offset moved under traffic: {}",
+            show(&seen)
+        );
+        ctx.info(&format!(
+            "82544: no ITR register, its offset reads {} throughout",
+            show(&seen)
+        ));
+        return Ok(());
+    }
+    let gigabit = d.bar.read(reg::STATUS) & bar::STATUS_SPEED_1000 != 0;
+    let modes: Vec<u32> = if d.has_coalesce() {
+        vec![1, 3]
+    } else {
+        // The C driver's default InterruptThrottleRate is 3; without -c it
+        // cannot be read back, the register is the only witness.
+        ctx.info(&format!(
+            "C e1000 on this part: no -C (README); its default mode 3 checked (rx-usecs {orig:?})"
+        ));
+        vec![3]
+    };
+    for mode in modes {
+        if d.has_coalesce() {
+            d.set_rx_usecs(mode)
+                .with_context(|| format!("rx-usecs {mode}"))?;
+        }
+        let what = format!("rx-usecs {mode}");
+        let conservative = mode == 3;
+        let allowed: BTreeSet<u32> = expect::dynamic_rates(conservative, gigabit)
+            .into_iter()
+            .map(expect::itr_register)
+            .collect();
+        let (sparse_rate, bulk_rate) = match (gigabit, conservative) {
+            (false, _) => (expect::ITR_BULK_RATE, expect::ITR_BULK_RATE),
+            (true, true) => (expect::ITR_LOW_RATE, expect::ITR_BULK_RATE),
+            (true, false) => (expect::ITR_LOWEST_RATE, expect::ITR_BULK_RATE),
+        };
+        let (sparse_reg, bulk_reg) = (
+            expect::itr_register(sparse_rate),
+            expect::itr_register(bulk_rate),
+        );
+        let mut seen = Seen::new();
+        record(d, &mut seen);
+        let n0 = sparse(d, &format!("{what}, sparse pings"), sparse_reg, &mut seen)?;
+        let mut per_dir = Vec::new();
+        for dir in [flows::Dir::PeerToDut, flows::Dir::DutToPeer] {
+            let mut s = Seen::new();
+            bulk(d, dir, &mut s)?;
+            ensure!(
+                s.contains_key(&bulk_reg),
+                "{what}, bulk TCP {}: ITR never {bulk_reg} ({bulk_rate}/s); seen {}",
+                dir.name(),
+                show(&s)
+            );
+            per_dir.push(format!("{}: {}", dir.name(), show(&s)));
+            for (v, n) in s {
+                *seen.entry(v).or_default() += n;
+            }
+        }
+        let n1 = sparse(
+            d,
+            &format!("{what}, sparse pings after bulk"),
+            sparse_reg,
+            &mut seen,
+        )?;
+        let stray: Vec<u32> = seen
+            .keys()
+            .copied()
+            .filter(|v| !allowed.contains(v))
+            .collect();
+        ensure!(
+            stray.is_empty(),
+            "{what}: ITR values {stray:?} are none that e1000_set_itr writes in this mode \
+             ({allowed:?}); seen {}",
+            show(&seen)
+        );
+        ctx.info(&format!(
+            "{what} ({}): sparse pings -> {sparse_reg} after {n0} pings; bulk TCP {}; back \
+             to {sparse_reg} after {n1} pings",
+            if gigabit {
+                "1000 Mb/s"
+            } else {
+                "below gigabit: 4000/s pinned"
+            },
+            per_dir.join("; ")
+        ));
+    }
+    Ok(())
 }

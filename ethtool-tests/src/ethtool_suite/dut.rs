@@ -141,7 +141,8 @@ impl Dut {
         u32::from(self.vendor) | u32::from(self.device) << 16
     }
 
-    /// Carrier back, STATUS.LU set, and the peer answering pings.
+    /// Carrier back, STATUS.LU set, and the peer answering every one of
+    /// [`PINGS`] pings.
     pub(crate) fn wait_link_and_ping(&self, ctx: &Ctx<'_>) -> Result<()> {
         self.wait_link(ctx)?;
         ping()
@@ -300,11 +301,19 @@ pub(crate) fn refused<T: std::fmt::Debug>(
     }
 }
 
-/// Three pings to the peer, at least one answered.
+/// Pings sent by [`ping`]; every one must be answered.
+pub(crate) const PINGS: u16 = 3;
+
+/// Three pings to the peer, every one answered (the link is up and
+/// lossless: a lost reply is a failure, not noise).
 pub(crate) fn ping() -> Result<()> {
     let dst: Ipv4Addr = PEER_IP4.parse()?;
-    let s = icmp::ping(dst, 3, Duration::from_secs(2))?;
-    ensure!(!s.rtts.is_empty(), "no answer to ping: {}", s.line(dst));
+    let s = icmp::ping(dst, PINGS, Duration::from_secs(2))?;
+    ensure!(
+        s.sent == u32::from(PINGS) && s.rtts.len() == usize::from(PINGS),
+        "not every ping answered: {}",
+        s.line(dst)
+    );
     Ok(())
 }
 

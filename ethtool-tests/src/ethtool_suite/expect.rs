@@ -192,6 +192,38 @@ pub fn coalesce(usecs: u32) -> Option<(u32, Option<u32>)> {
     }
 }
 
+/// `e1000_set_itr`'s rates for its latency classes, in interrupts/s:
+/// `lowest_latency` (few small packets), `low_latency` (the start) and
+/// `bulk_latency` (large or many packets; also the fixed rate below
+/// gigabit).
+pub const ITR_LOWEST_RATE: u32 = 70_000;
+pub const ITR_LOW_RATE: u32 = DYNAMIC_START_RATE;
+pub const ITR_BULK_RATE: u32 = 4_000;
+
+/// Every interrupt rate `e1000_set_itr` can program in a dynamic mode,
+/// starting from the 20000/s `e1000_set_coalesce` writes: a class's rate,
+/// or a step of a rise ("bias towards bulk": the current rate plus a
+/// quarter of the target, capped at the target). Mode 3 (`conservative`)
+/// never targets `lowest_latency`; below gigabit the only target is 4000.
+pub fn dynamic_rates(conservative: bool, gigabit: bool) -> std::collections::BTreeSet<u32> {
+    let targets: &[u32] = match (gigabit, conservative) {
+        (false, _) => &[ITR_BULK_RATE],
+        (true, true) => &[ITR_BULK_RATE, ITR_LOW_RATE],
+        (true, false) => &[ITR_BULK_RATE, ITR_LOW_RATE, ITR_LOWEST_RATE],
+    };
+    let mut set = std::collections::BTreeSet::from([DYNAMIC_START_RATE]);
+    let mut todo = vec![DYNAMIC_START_RATE];
+    while let Some(r) = todo.pop() {
+        for &t in targets {
+            let next = if t > r { (r + (t >> 2)).min(t) } else { t };
+            if set.insert(next) {
+                todo.push(next);
+            }
+        }
+    }
+    set
+}
+
 /// What the C driver leaves in ITR for rx-usecs 4: `e1000_set_coalesce`
 /// sets `adapter->itr = 4` and writes 10^9 / (4 * 256) = 976562, of which
 /// the 16-bit register keeps the low half (about 66 interrupts/s).
@@ -233,6 +265,25 @@ pub fn rmon_bucket(len: u32) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dynamic_rates_as_e1000_set_itr() {
+        let all = dynamic_rates(false, true);
+        // From 4000 towards 70000: 4000 + 17500 = 21500, 39000, 56500, 70000.
+        for r in [4_000, 20_000, 70_000, 21_500, 39_000, 56_500, 9_000] {
+            assert!(all.contains(&r), "{r}");
+        }
+        let cons = dynamic_rates(true, true);
+        assert!(cons.iter().all(|&r| r <= ITR_LOW_RATE));
+        assert!(cons.contains(&4_000) && cons.contains(&9_000) && cons.contains(&19_000));
+        assert_eq!(
+            dynamic_rates(true, false),
+            std::collections::BTreeSet::from([4_000, 20_000])
+        );
+        assert_eq!(itr_register(ITR_LOWEST_RATE), 55);
+        assert_eq!(itr_register(ITR_LOW_RATE), 195);
+        assert_eq!(itr_register(ITR_BULK_RATE), 976);
+    }
 
     #[test]
     fn coalesce_as_the_c_driver() {

@@ -39,6 +39,7 @@ pub const SUITE: Suite = Suite {
              in `rings`",
         ),
         Case::new("coalesce", cases::coalesce::coalesce),
+        Case::new("coalesce-dynamic", cases::coalesce::coalesce_dynamic),
         Case::new("regs", cases::dumps::regs),
         Case::new("eeprom", cases::dumps::eeprom),
         // re1000 verifies EEPROM writes by read-back and says so when QEMU ignores them.
