@@ -177,8 +177,12 @@ pub fn check(ctx: &mut Ctx<'_>) -> Result<String> {
         "no udevd runs in this guest: nothing would load a driver for a new device's MODALIAS"
     })?;
     udevadm(&["control", "--ping"]).context("udevd does not answer")?;
-    let rule = Path::new("/lib/udev/rules.d/80-drivers.rules");
-    let rules = sysfs::read(rule)?;
+    let rule = ["/usr/lib/udev/rules.d", "/lib/udev/rules.d"]
+        .iter()
+        .map(|d| Path::new(d).join("80-drivers.rules"))
+        .find(|p| p.exists())
+        .context("no 80-drivers.rules (udev's `kmod load` rule) in /usr/lib or /lib")?;
+    let rules = sysfs::read(&rule)?;
     ensure!(
         rules.contains("kmod load"),
         "{} has no `kmod load` rule:\n{rules}",
