@@ -92,8 +92,12 @@ fn under_traffic(
                 .context("the streams after the last fault")
         });
         let stopped = streams.stop(Duration::from_secs(90));
-        r?;
-        stopped
+        match (r, stopped) {
+            (Ok(()), s) => s,
+            // A stream that broke says why in its own result.
+            (Err(e), Err(s)) => Err(e.context(format!("{s:#}"))),
+            (Err(e), Ok(_)) => Err(e),
+        }
     })();
     flows::unpin_neighbours(ctx.topo);
     ctx.info(&r?);

@@ -286,7 +286,7 @@ impl Streams {
             }
             ensure!(
                 !self.out_local.is_finished() && !self.in_local.is_finished(),
-                "a stream ended while the faults went on (see the result at the end)"
+                "a stream ended while the faults went on"
             );
             if start.elapsed() > timeout {
                 bail!(
