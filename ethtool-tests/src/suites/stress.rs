@@ -83,14 +83,15 @@ fn under_traffic(
     flows::pin_neighbours(ctx.topo)?;
     let r = (|| -> Result<String> {
         let mut streams = Streams::start(STREAM_RATE, STREAM_IDLE)?;
-        streams
+        let r = streams
             .wait_advance(RESUMED, RESUME_TIMEOUT)
-            .context("the streams starting")?;
-        let r = body(ctx, &mut streams).and_then(|()| {
-            streams
-                .wait_advance(4 * RESUMED, RESUME_TIMEOUT)
-                .context("the streams after the last fault")
-        });
+            .context("the streams starting")
+            .and_then(|()| body(ctx, &mut streams))
+            .and_then(|()| {
+                streams
+                    .wait_advance(4 * RESUMED, RESUME_TIMEOUT)
+                    .context("the streams after the last fault")
+            });
         let stopped = streams.stop(Duration::from_secs(90));
         match (r, stopped) {
             (Ok(()), s) => s,
