@@ -47,17 +47,23 @@ pub const SUITE: Suite = Suite {
         Case::new("eeprom-write", cases::dumps::eeprom_write)
             .allows_log(&["EEPROM write not verified"]),
         Case::new("msglevel", cases::settings::msglevel),
-        Case::new("pause", cases::settings::pause).allows_log(dmesg::C_LINK_LOSS_RESET),
-        Case::new("link-settings", cases::settings::link_settings).allows_log(dmesg::C_LINK_LOSS_RESET),
-        Case::new("link-advertise", cases::settings::link_advertise).allows_log(dmesg::C_LINK_LOSS_RESET),
+        Case::new("pause", cases::settings::pause)
+            .allows_log(dmesg::C_LINK_LOSS_RESET),
+        Case::new("link-settings", cases::settings::link_settings)
+            .allows_log(dmesg::C_LINK_LOSS_RESET),
+        Case::new("link-advertise", cases::settings::link_advertise)
+            .allows_log(dmesg::C_LINK_LOSS_RESET),
         Case::new("wol", cases::settings::wol),
         Case::new("tsinfo", cases::settings::tsinfo),
         Case::new("features", cases::settings::features),
-        Case::new("nway-reset", cases::actions::nway_reset).allows_log(dmesg::C_LINK_LOSS_RESET),
+        Case::new("nway-reset", cases::actions::nway_reset)
+            .allows_log(dmesg::C_LINK_LOSS_RESET),
         Case::new("phys-id", cases::actions::phys_id),
         Case::new("self-test-online", cases::actions::self_test_online),
-        Case::new("self-test-offline", cases::actions::self_test_offline).allows_log(dmesg::C_LINK_LOSS_RESET),
+        Case::new("self-test-offline", cases::actions::self_test_offline)
+            .allows_log(dmesg::C_LINK_LOSS_RESET),
         // Its driver-refusal cases force and restore the link speed.
-        Case::new("invalid-input", cases::invalid::invalid_input).allows_log(dmesg::C_LINK_LOSS_RESET),
+        Case::new("invalid-input", cases::invalid::invalid_input)
+            .allows_log(dmesg::C_LINK_LOSS_RESET),
     ],
 };
