@@ -288,8 +288,8 @@ impl Operations for Adapter<'_> {
         this.update_hw_stats();
         let h = &this.hw_stats;
         (
-            h.get(index("XONTXC")) + h.get(index("XOFFTXC")),
-            h.get(index("XONRXC")) + h.get(index("XOFFRXC")),
+            h.get(const { index("XONTXC") }) + h.get(const { index("XOFFTXC") }),
+            h.get(const { index("XONRXC") }) + h.get(const { index("XOFFRXC") }),
         )
     }
 

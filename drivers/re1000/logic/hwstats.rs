@@ -94,6 +94,8 @@ pub(crate) const COUNTERS: [Counter; 54] = [
 ];
 
 /// Index of the counter named `name` (compile-time lookup for the constants below).
+/// Every caller evaluates it in a const context (a `const` item or `const { }`), so
+/// an unknown name stops the build; it never runs in the kernel.
 pub(crate) const fn index(name: &str) -> usize {
     let mut i = 0;
     while i < COUNTERS.len() {
