@@ -91,6 +91,9 @@ struct Selection {
     /// Also check kmemleak after each suite (debug kernel flavour)
     #[arg(long)]
     debug_kernel: bool,
+    /// Cycle counts and transfer sizes (the checks are the same at both)
+    #[arg(long, value_enum, default_value_t = suites::Scale::Full)]
+    scale: suites::Scale,
     /// Suites to run: NAME, NAME:CASE[,CASE...] or `all`
     #[arg(required = true, value_name = "SUITE")]
     suites: Vec<String>,
@@ -225,6 +228,7 @@ fn config(sel: &Selection) -> suites::Config {
     suites::Config {
         driver: sel.driver.clone(),
         debug_kernel: sel.debug_kernel,
+        scale: sel.scale,
     }
 }
 

@@ -11,14 +11,14 @@ use anyhow::{ensure, Context, Result};
 
 mod autoload;
 
-use super::{Case, CaseResult, Ctx, Suite};
+use super::{Case, CaseResult, Ctx, Scaled, Suite};
 use crate::topology::{self, PROBE_TIMEOUT};
 use crate::{cmd, modules, sysfs, wait, DUT, PEER};
 
 pub const SUITE: Suite = Suite {
     name: "bringup",
     about:
-        "alias autoload, bind, MAC, carrier, ethtool -i, unbind/bind x50, rmmod/modprobe x20, MTU limits",
+        "alias autoload, bind, MAC, carrier, ethtool -i, unbind/bind x50 (short: x10), rmmod/modprobe x20 (x5), MTU limits",
     cases: &[
         Case::new("modalias", modalias),
         Case::new("bound", bound),
@@ -46,8 +46,11 @@ fn carrier_timeout(drv: &str) -> Duration {
         CARRIER_TIMEOUT
     }
 }
-const REBIND_CYCLES: usize = 50;
-const RELOAD_CYCLES: usize = 20;
+const REBIND_CYCLES: Scaled<usize> = Scaled {
+    full: 50,
+    short: 10,
+};
+const RELOAD_CYCLES: Scaled<usize> = Scaled { full: 20, short: 5 };
 
 /// (a) `modprobe -R <modalias>` lists the driver under test, and the alias
 /// really loads it: with the other e1000 driver blacklisted and neither
@@ -180,8 +183,9 @@ fn wait_probed(addr: &str, drv: &str, mac: &str) -> Result<()> {
 /// (e) unbind/bind cycles through /sys/bus/pci/drivers/<drv>/{unbind,bind}.
 fn rebind(ctx: &mut Ctx<'_>) -> CaseResult {
     let drv = ctx.driver();
+    let cycles = ctx.scaled(REBIND_CYCLES);
     let t = Instant::now();
-    for i in 1..=REBIND_CYCLES {
+    for i in 1..=cycles {
         (|| -> Result<()> {
             sysfs::unbind_from(DUT.pci_addr, &drv)?;
             wait::until("the unbind to finish", PROBE_TIMEOUT, || {
@@ -191,10 +195,10 @@ fn rebind(ctx: &mut Ctx<'_>) -> CaseResult {
             sysfs::bind_to(DUT.pci_addr, &drv)?;
             wait_probed(DUT.pci_addr, &drv, DUT.mac)
         })()
-        .with_context(|| format!("cycle {i}/{REBIND_CYCLES}"))?;
+        .with_context(|| format!("cycle {i}/{cycles}"))?;
     }
     ctx.info(&format!(
-        "{REBIND_CYCLES} unbind/bind cycles in {:.1} s",
+        "{cycles} unbind/bind cycles in {:.1} s",
         t.elapsed().as_secs_f64()
     ));
     ctx.topo.reconfigure().context("restoring the topology")?;
@@ -211,8 +215,9 @@ fn reload(ctx: &mut Ctx<'_>) -> CaseResult {
             "the peer also uses {drv}: it is unloaded and re-probed too, and set up again afterwards"
         ));
     }
+    let cycles = ctx.scaled(RELOAD_CYCLES);
     let t = Instant::now();
-    for i in 1..=RELOAD_CYCLES {
+    for i in 1..=cycles {
         (|| -> Result<()> {
             modules::rmmod(&drv)?;
             ensure!(!modules::is_loaded(&drv), "{drv} still loaded after rmmod");
@@ -228,10 +233,10 @@ fn reload(ctx: &mut Ctx<'_>) -> CaseResult {
             }
             Ok(())
         })()
-        .with_context(|| format!("cycle {i}/{RELOAD_CYCLES}"))?;
+        .with_context(|| format!("cycle {i}/{cycles}"))?;
     }
     ctx.info(&format!(
-        "{RELOAD_CYCLES} rmmod/modprobe cycles in {:.1} s",
+        "{cycles} rmmod/modprobe cycles in {:.1} s",
         t.elapsed().as_secs_f64()
     ));
     ctx.topo.reconfigure().context("restoring the topology")?;

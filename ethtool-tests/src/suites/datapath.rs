@@ -5,13 +5,13 @@
 //!
 //! - ICMP/ICMPv6 echo both ways, payloads 0 to 65000 bytes, every reply's
 //!   payload compared byte for byte;
-//! - TCP: 64 MiB each way, SHA-256 at the receiver equals the sender's;
-//!   16 MiB each way over IPv6; during each transfer neither end's protocol
+//! - TCP: 64 MiB each way (16 MiB at `--scale short`), SHA-256 at the
+//!   receiver equals the sender's; 16 MiB (8 MiB) each way over IPv6; during each transfer neither end's protocol
 //!   counters (`nstat`: checksum and header errors, retransmissions, RTOs)
 //!   may move, since a corrupt segment the stack drops and TCP resends would
 //!   leave the SHA-256 intact;
 //! - BQL: bytes in flight seen during a transfer, back to 0 afterwards;
-//! - UDP: 100 000 datagrams of 18..1472 bytes from the peer, every counter
+//! - UDP: 100 000 (20 000) datagrams of 18..1472 bytes from the peer, every counter
 //!   (receiver, nft ingress on the dut, nft egress on the peer, stats64 of
 //!   both) reconciled exactly, losses accounted by `rx_missed_errors`;
 //! - the same accounting for an unpaced flood into a 48-descriptor RX ring
@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
 
-use super::{Case, CaseResult, Ctx, SkipWhen, Suite};
+use super::{Case, CaseResult, Ctx, Scaled, SkipWhen, Suite};
 use crate::flows::{self, Dir};
 use crate::nft::{Count, Table};
 use crate::packet::{self, Batch, PacketSocket};
@@ -76,8 +76,16 @@ pub const SUITE: Suite = Suite {
 };
 
 const MIB: u64 = 1 << 20;
-/// The TCP transfers of the issue.
-const TCP_BYTES: u64 = 64 * MIB;
+/// The TCP transfers over IPv4, each way.
+const TCP_BYTES: Scaled<u64> = Scaled {
+    full: 64 * MIB,
+    short: 16 * MIB,
+};
+/// The TCP transfers over IPv6, each way.
+const TCP6_BYTES: Scaled<u64> = Scaled {
+    full: 16 * MIB,
+    short: 8 * MIB,
+};
 /// Whole-transfer deadline (TCG: tens of Mbit/s at worst).
 const TCP_TIMEOUT: Duration = Duration::from_secs(180);
 
@@ -139,18 +147,18 @@ fn tcp_dir(ctx: &Ctx<'_>, dir: Dir, v6: bool, bytes: u64) -> Result<()> {
 }
 
 fn tcp_dut_to_peer(ctx: &mut Ctx<'_>) -> CaseResult {
-    tcp_dir(ctx, Dir::DutToPeer, false, TCP_BYTES)?;
+    tcp_dir(ctx, Dir::DutToPeer, false, ctx.scaled(TCP_BYTES))?;
     Ok(())
 }
 
 fn tcp_peer_to_dut(ctx: &mut Ctx<'_>) -> CaseResult {
-    tcp_dir(ctx, Dir::PeerToDut, false, TCP_BYTES)?;
+    tcp_dir(ctx, Dir::PeerToDut, false, ctx.scaled(TCP_BYTES))?;
     Ok(())
 }
 
 fn tcp_ipv6(ctx: &mut Ctx<'_>) -> CaseResult {
-    tcp_dir(ctx, Dir::DutToPeer, true, 16 * MIB)?;
-    tcp_dir(ctx, Dir::PeerToDut, true, 16 * MIB)?;
+    tcp_dir(ctx, Dir::DutToPeer, true, ctx.scaled(TCP6_BYTES))?;
+    tcp_dir(ctx, Dir::PeerToDut, true, ctx.scaled(TCP6_BYTES))?;
     Ok(())
 }
 
@@ -312,7 +320,10 @@ fn bql(ctx: &mut Ctx<'_>) -> CaseResult {
 // ---------------------------------------------------------------------------
 // UDP accounting
 
-const UDP_COUNT: u64 = 100_000;
+const UDP_COUNT: Scaled<u64> = Scaled {
+    full: 100_000,
+    short: 20_000,
+};
 const UDP_MIN: usize = 18;
 /// Datagrams per second from the peer: below what the dut drains under TCG,
 /// so the flow is normally lossless (the accounting is exact either way).
@@ -401,12 +412,12 @@ struct Accounting {
     overrun: bool,
 }
 
-/// 100 000 mixed-size datagrams, paced to stay lossless.
+/// 100 000 (short: 20 000) mixed-size datagrams, paced to stay lossless.
 fn udp_accounting(ctx: &mut Ctx<'_>) -> CaseResult {
     accounting(
         ctx,
         Accounting {
-            count: UDP_COUNT,
+            count: ctx.scaled(UDP_COUNT),
             min: UDP_MIN,
             max: traffic::UDP_MAX_PAYLOAD,
             pps: Some(UDP_PPS),
@@ -1084,8 +1095,9 @@ fn ring_wrap_traffic(ctx: &mut Ctx<'_>, n: u32) -> CaseResult {
         "ethtool -g reports rx {} tx {} (max {}/{})",
         rings.rx, rings.tx, rings.rx_max, rings.tx_max
     ));
-    // At least 10 wraps of each ring, and at least 2000 frames.
-    let frames = (u64::from(n) * 10 + u64::from(n) / 2).max(2000);
+    // At least RING_WRAPS wraps of each ring, and at least 2000 frames.
+    let wraps = ctx.scaled(RING_WRAPS);
+    let frames = (u64::from(n) * wraps + u64::from(n) / 2).max(2000);
     for dir in [Dir::DutToPeer, Dir::PeerToDut] {
         let (receiver, sender) = match dir {
             Dir::DutToPeer => (&topo.peer, &topo.dut),
@@ -1140,16 +1152,16 @@ fn ring_wrap_traffic(ctx: &mut Ctx<'_>, n: u32) -> CaseResult {
             dir.name(),
             tx.tx_packets
         );
-        // The ring under test: the dut's RX ring must have handed up 10
-        // rings' worth; its TX ring must have sent them (each one received
+        // The ring under test: the dut's RX ring must have handed up
+        // `wraps` rings' worth; its TX ring must have sent them (each one received
         // or counted as missed by the peer).
         let through = match dir {
             Dir::PeerToDut => got,
             Dir::DutToPeer => got + missed.min(lost),
         };
         ensure!(
-            through >= u64::from(n) * 10,
-            "{}: only {through} frames went through the {n}-descriptor ring, less than 10 x {n}",
+            through >= u64::from(n) * wraps,
+            "{}: only {through} frames went through the {n}-descriptor ring, less than {wraps} x {n}",
             dir.name()
         );
         ctx.info(&format!(
@@ -1173,6 +1185,9 @@ fn ring_wrap_traffic(ctx: &mut Ctx<'_>, n: u32) -> CaseResult {
     Ok(())
 }
 
+/// How often `ring-48`/`ring-4096` wrap each ring at least.
+const RING_WRAPS: Scaled<u64> = Scaled { full: 10, short: 3 };
+
 fn ring_48(ctx: &mut Ctx<'_>) -> CaseResult {
     ring_wrap(ctx, 48)
 }
@@ -1193,8 +1208,8 @@ fn both_ends(ctx: &mut Ctx<'_>) -> CaseResult {
         ctx.info(&format!("peer rebound from {orig} to {drv}"));
     }
     let r = (|| -> Result<()> {
-        tcp_dir(ctx, Dir::DutToPeer, false, TCP_BYTES)?;
-        tcp_dir(ctx, Dir::PeerToDut, false, TCP_BYTES)?;
+        tcp_dir(ctx, Dir::DutToPeer, false, ctx.scaled(TCP_BYTES))?;
+        tcp_dir(ctx, Dir::PeerToDut, false, ctx.scaled(TCP_BYTES))?;
         flows::echo_check(false, false, &[56, 1473], 2)?;
         Ok(())
     })();

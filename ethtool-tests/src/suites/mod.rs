@@ -32,9 +32,44 @@ pub struct Ctx<'a> {
     pub topo: &'a mut Topology,
     pub suite: &'static str,
     pub case: &'static str,
+    pub scale: Scale,
+}
+
+/// How much a run repeats. The checks are the same at both scales: `Short`
+/// only runs fewer cycles and moves less data. `make check` uses it where
+/// the same code paths run at `Full` in another run (the second and third
+/// QEMU models), and on the debug kernel, whose checkers (lockdep, kmemleak,
+/// DMA-API debugging) report a bad path the first time it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Scale {
+    #[default]
+    Full,
+    Short,
+}
+
+/// A cycle count or transfer size at each [`Scale`].
+#[derive(Debug, Clone, Copy)]
+pub struct Scaled<T> {
+    pub full: T,
+    pub short: T,
+}
+
+impl<T: Copy> Scaled<T> {
+    /// The value at `scale`.
+    pub fn at(self, scale: Scale) -> T {
+        match scale {
+            Scale::Full => self.full,
+            Scale::Short => self.short,
+        }
+    }
 }
 
 impl Ctx<'_> {
+    /// `v` at this run's [`Scale`].
+    pub fn scaled<T: Copy>(&self, v: Scaled<T>) -> T {
+        v.at(self.scale)
+    }
+
     /// Prints a `# suite::case: msg` line.
     pub fn info(&self, msg: &str) {
         report::info(self.suite, self.case, msg);
@@ -127,6 +162,8 @@ pub struct Config {
     pub driver: String,
     /// Debug kernel: kmemleak checks after each suite and after the run.
     pub debug_kernel: bool,
+    /// Repetition; does not change the plan.
+    pub scale: Scale,
 }
 
 impl Skip {
@@ -275,6 +312,7 @@ pub fn run(
             topo,
             suite: suite.name,
             case: case.name,
+            scale: cfg.scale,
         };
         let res = (case.run)(&mut ctx);
         let secs = t.elapsed().as_secs_f64();
@@ -314,6 +352,7 @@ mod tests {
         Config {
             driver: driver.into(),
             debug_kernel,
+            scale: Scale::Full,
         }
     }
 

@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
 
-use super::{Case, CaseResult, Ctx, Suite};
+use super::{Case, CaseResult, Ctx, Scaled, Suite};
 use crate::flows::{self, Dir, Transfer};
 use crate::topology::{self, PROBE_TIMEOUT};
 use crate::{modules, monitor, sysfs, traffic, wait, DUT};
@@ -36,7 +36,7 @@ use stream::Streams;
 
 pub const SUITE: Suite = Suite {
     name: "stress",
-    about: "down/up x50, unbind/bind x10, set_link off/on, rmmod: all under checked TCP",
+    about: "down/up x50 (short: x10), unbind/bind x10 (x3), set_link off/on, rmmod: all under checked TCP",
     cases: &[
         Case::new("down-up", down_up),
         Case::new("unbind-bind", unbind_bind),
@@ -46,8 +46,12 @@ pub const SUITE: Suite = Suite {
 };
 
 const MIB: u64 = 1 << 20;
-const DOWN_UP_CYCLES: u32 = 50;
-const REBIND_CYCLES: u32 = 10;
+/// Even, so that both kinds of cycle in `down_up` run.
+const DOWN_UP_CYCLES: Scaled<u32> = Scaled {
+    full: 50,
+    short: 10,
+};
+const REBIND_CYCLES: Scaled<u32> = Scaled { full: 10, short: 3 };
 /// Each background stream's pace, bytes per second.
 const STREAM_RATE: u64 = MIB;
 /// A background stream with no progress for this long fails.
@@ -112,8 +116,9 @@ fn down_up(ctx: &mut Ctx<'_>) -> CaseResult {
     under_traffic(ctx, |ctx, streams| {
         let dut = ctx.topo.dut.clone();
         let dev = dut.ifname.as_str();
+        let cycles = ctx.scaled(DOWN_UP_CYCLES);
         let t = Instant::now();
-        for i in 1..=DOWN_UP_CYCLES {
+        for i in 1..=cycles {
             (|| -> Result<()> {
                 dut.ip(&["link", "set", "dev", dev, "down"])?;
                 dut.ip(&["link", "set", "dev", dev, "up"])?;
@@ -125,10 +130,10 @@ fn down_up(ctx: &mut Ctx<'_>) -> CaseResult {
                 }
                 Ok(())
             })()
-            .with_context(|| format!("cycle {i}/{DOWN_UP_CYCLES}"))?;
+            .with_context(|| format!("cycle {i}/{cycles}"))?;
         }
         ctx.info(&format!(
-            "{DOWN_UP_CYCLES} down/up cycles in {:.1} s",
+            "{cycles} down/up cycles in {:.1} s",
             t.elapsed().as_secs_f64()
         ));
         Ok(())
@@ -138,8 +143,9 @@ fn down_up(ctx: &mut Ctx<'_>) -> CaseResult {
 fn unbind_bind(ctx: &mut Ctx<'_>) -> CaseResult {
     under_traffic(ctx, |ctx, streams| {
         let drv = ctx.driver();
+        let cycles = ctx.scaled(REBIND_CYCLES);
         let t = Instant::now();
-        for i in 1..=REBIND_CYCLES {
+        for i in 1..=cycles {
             (|| -> Result<()> {
                 sysfs::unbind_from(DUT.pci_addr, &drv)?;
                 wait::until("the unbind to finish", PROBE_TIMEOUT, || {
@@ -152,10 +158,10 @@ fn unbind_bind(ctx: &mut Ctx<'_>) -> CaseResult {
                 ctx.topo.dut.wait_carrier(true, Duration::from_secs(10))?;
                 streams.wait_advance(RESUMED, RESUME_TIMEOUT)
             })()
-            .with_context(|| format!("cycle {i}/{REBIND_CYCLES}"))?;
+            .with_context(|| format!("cycle {i}/{cycles}"))?;
         }
         ctx.info(&format!(
-            "{REBIND_CYCLES} unbind/bind cycles in {:.1} s",
+            "{cycles} unbind/bind cycles in {:.1} s",
             t.elapsed().as_secs_f64()
         ));
         Ok(())
