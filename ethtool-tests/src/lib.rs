@@ -5,6 +5,7 @@
 //! The guest shares the host's root filesystem, so the host's `ip`,
 //! `ethtool`, `modprobe`, `depmod` and `nft` are called directly.
 
+pub mod bar;
 pub mod bench;
 pub mod cmd;
 pub mod demo;

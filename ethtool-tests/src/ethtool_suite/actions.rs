@@ -9,9 +9,9 @@ use anyhow::{ensure, Context, Result};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 
-use super::bar::{self, reg, Bar};
 use super::dut::{Dut, LINK_TIMEOUT};
 use super::{cli, counting, expect};
+use crate::bar::{self, reg, Bar};
 use crate::netlink;
 use crate::suites::{CaseResult, Ctx};
 use crate::{sysfs, wait, DUT};

@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context, Result};
 
-use super::bar::{self, reg};
 use super::dut::{all_equal, pair, refused, Dut};
 use super::{cli, expect};
+use crate::bar::{self, reg};
 use crate::netlink::Coalesce;
 use crate::suites::{CaseResult, Ctx};
 use crate::topology::PEER_IP4;

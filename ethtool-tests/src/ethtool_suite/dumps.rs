@@ -3,9 +3,9 @@
 
 use anyhow::{ensure, Context};
 
-use super::bar::{self, reg};
 use super::dut::{all_equal, pair, refused, Dut};
 use super::{cli, expect};
+use crate::bar::{self, reg};
 use crate::suites::{CaseResult, Ctx};
 use crate::DUT;
 

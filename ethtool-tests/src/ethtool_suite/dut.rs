@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use anyhow::{bail, ensure, Context, Result};
 
-use super::bar::{self, reg, Bar};
 use super::counting::Clients;
 use super::expect::{self, Mac};
+use crate::bar::{self, reg, Bar};
 use crate::netlink::error::errno_name;
 use crate::netlink::{self, Coalesce, RingsSet};
 use crate::suites::Ctx;

@@ -142,7 +142,7 @@ impl Mac {
     /// The register the LED is driven through: CTRL's software-definable
     /// pin 0 on the 82544 (`e1000_led_on`), LEDCTL after it.
     pub fn led_register(self) -> (usize, u32) {
-        use super::bar::{reg, CTRL_SWDPIN0, CTRL_SWDPIO0};
+        use crate::bar::{reg, CTRL_SWDPIN0, CTRL_SWDPIO0};
         match self {
             Mac::I82544 => (reg::CTRL, CTRL_SWDPIN0 | CTRL_SWDPIO0),
             _ => (reg::LEDCTL, u32::MAX),

@@ -14,7 +14,6 @@ pub mod invalid;
 pub mod rings;
 pub mod settings;
 
-pub mod bar;
 pub mod cli;
 pub mod counting;
 mod dut;

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context, Result};
 
-use super::bar::reg;
 use super::dut::{all_equal, pair, refused, Dut};
 use super::{cli, expect};
+use crate::bar::reg;
 use crate::flows::{self, Transfer};
 use crate::netlink::RingsSet;
 use crate::suites::{CaseResult, Ctx};

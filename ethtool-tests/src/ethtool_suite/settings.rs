@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
 
-use super::bar::{self, reg};
 use super::dut::{all_equal, onoff, pair, refused, sorted, speed_modes, Dut};
 use super::{cli, counting, expect, tstamp};
+use crate::bar::{self, reg};
 use crate::netlink::consts::sset;
 use crate::netlink::{Duplex, LinkModesSet, PauseSet};
 use crate::suites::{CaseResult, Ctx};

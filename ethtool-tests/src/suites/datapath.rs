@@ -130,7 +130,7 @@ fn icmp_v6(ctx: &mut Ctx<'_>) -> CaseResult {
 /// A transfer whose SHA-256 must match and during which neither end counted
 /// a checksum error, a header error or a retransmission (`flows::LOSSLESS`).
 fn tcp_dir(ctx: &Ctx<'_>, dir: Dir, v6: bool, bytes: u64) -> Result<()> {
-    let (r, note) = flows::tcp_lossless(ctx.topo, dir, v6, bytes, TCP_TIMEOUT)?;
+    let (r, note) = flows::tcp_lossless(dir, v6, bytes, TCP_TIMEOUT)?;
     if !note.is_empty() {
         ctx.info(&format!("{}: {note}", dir.name()));
     }
@@ -228,9 +228,8 @@ fn offload_transfers(ctx: &Ctx<'_>, eth: &crate::netlink::Ethtool, ifname: &str)
             f.is_active(TSO)
         );
         let before = tso_contexts(ifname)?;
-        let (r, note) =
-            flows::tcp_lossless(ctx.topo, Dir::DutToPeer, false, OFFLOAD_BYTES, TCP_TIMEOUT)
-                .with_context(|| format!("TCP transfer with {what}"))?;
+        let (r, note) = flows::tcp_lossless(Dir::DutToPeer, false, OFFLOAD_BYTES, TCP_TIMEOUT)
+            .with_context(|| format!("TCP transfer with {what}"))?;
         if !note.is_empty() {
             ctx.info(&format!("{what}: {note}"));
         }
