@@ -28,8 +28,8 @@ pub const SUITE: Suite = Suite {
     about: "every ethtool_ops callback via netlink/ioctl vs the ethtool CLI, exact counters, -G under TCP, -C/ITR, -t, -r, -p, -e/-E, refused input",
     cases: &[
         Case::new("drvinfo", cases::info::drvinfo),
-        Case::new("stats-strings", cases::info::stats_strings),
-        Case::new("std-stats", cases::info::std_stats),
+        Case::new("stats-consistency", cases::info::stats_strings),
+        Case::new("std-stats-consistency", cases::info::std_stats),
         Case::new("counters-rx", cases::counters::counters_rx),
         Case::new("counters-tx", cases::counters::counters_tx),
         // The C e1000's set_ringparam resets the MAC (e1000_down -> e1000_reset),
@@ -58,7 +58,7 @@ pub const SUITE: Suite = Suite {
             .allows_log(dmesg::C_LINK_LOSS_RESET),
         Case::new("wol", cases::settings::wol),
         Case::new("tsinfo", cases::settings::tsinfo),
-        Case::new("features", cases::settings::features),
+        Case::new("features-consistency", cases::settings::features),
         Case::new("nway-reset", cases::actions::nway_reset)
             .allows_log(dmesg::C_LINK_LOSS_RESET),
         Case::new("phys-id", cases::actions::phys_id),
