@@ -119,7 +119,11 @@ impl Transfer {
         let port = port();
         let progress = Arc::new(AtomicU64::new(0));
         let p = progress.clone();
-        let o = StreamOpts { idle, rate };
+        let o = StreamOpts {
+            idle,
+            rate,
+            retrans_limit: idle,
+        };
         let started = Instant::now();
         match dir {
             Dir::DutToPeer => {
@@ -167,7 +171,7 @@ impl Transfer {
                 let dst = sockaddr(if v6 { DUT_IP6 } else { DUT_IP4 }, port);
                 let remote = Helper::spawn(
                     Some(NETNS),
-                    &args::tcp_send(&dst, bytes, seed, rate, idle.as_secs()),
+                    &args::tcp_send(&dst, bytes, seed, rate, idle.as_secs(), None),
                 )?;
                 Ok(Self {
                     dir,

@@ -37,6 +37,9 @@ pub enum Tool {
         /// Fail after this long without progress
         #[arg(long, default_value_t = 20)]
         idle: u64,
+        /// TCP_USER_TIMEOUT in seconds (default: --idle)
+        #[arg(long)]
+        retrans_limit: Option<u64>,
     },
     /// Accept one TCP connection, read it to EOF, report bytes and SHA-256
     TcpRecv {
@@ -165,10 +168,12 @@ pub fn run(t: Tool) -> Result<i32> {
             seed,
             rate,
             idle,
+            retrans_limit,
         } => {
             let o = traffic::StreamOpts {
                 idle: Duration::from_secs(idle),
                 rate,
+                retrans_limit: Duration::from_secs(retrans_limit.unwrap_or(idle)),
             };
             let mut s = traffic::connect(&connect, Duration::from_secs(idle))?;
             let _tick = Ticker::start(progress.clone());
@@ -200,6 +205,7 @@ pub fn run(t: Tool) -> Result<i32> {
             let o = traffic::StreamOpts {
                 idle: Duration::from_secs(idle),
                 rate: None,
+                retrans_limit: Duration::from_secs(idle),
             };
             let _tick = Ticker::start(progress.clone());
             let start = Instant::now();
@@ -525,6 +531,7 @@ pub mod args {
         seed: u64,
         rate: Option<u64>,
         idle: u64,
+        retrans_limit: Option<u64>,
     ) -> Vec<String> {
         let mut v = vec![
             "tcp-send".into(),
@@ -539,6 +546,9 @@ pub mod args {
         ];
         if let Some(r) = rate {
             v.extend(["--rate".into(), r.to_string()]);
+        }
+        if let Some(l) = retrans_limit {
+            v.extend(["--retrans-limit".into(), l.to_string()]);
         }
         v
     }

@@ -157,9 +157,16 @@ fn hex(bytes: &[u8]) -> String {
 /// Options of a TCP transfer.
 #[derive(Debug, Clone, Copy)]
 pub struct StreamOpts {
-    /// No progress for this long fails the transfer (socket timeouts and
-    /// `TCP_USER_TIMEOUT`).
+    /// No progress for this long fails the transfer (socket timeouts).
     pub idle: Duration,
+    /// `TCP_USER_TIMEOUT`: how long retransmitted data may stay outstanding.
+    /// Usually `idle`; longer for streams that must live through repeated faults,
+    /// because the kernel measures it from the first retransmission of a chain
+    /// that only ends once no retransmitted segment is outstanding
+    /// (`retransmits_timed_out` in net/ipv4/tcp_timer.c, `retrans_stamp` cleared
+    /// by `tcp_retrans_stamp_cleanup`/`tcp_try_to_open` in tcp_input.c): with a
+    /// fault every few seconds it ages while data keeps moving.
+    pub retrans_limit: Duration,
     /// Pace the sender to this many bytes per second.
     pub rate: Option<u64>,
 }
@@ -167,7 +174,7 @@ pub struct StreamOpts {
 fn stream_socket_opts(s: &TcpStream, o: &StreamOpts) -> Result<()> {
     s.set_read_timeout(Some(o.idle))?;
     s.set_write_timeout(Some(o.idle))?;
-    tcp_user_timeout(s, o.idle)?;
+    tcp_user_timeout(s, o.retrans_limit)?;
     Ok(())
 }
 
