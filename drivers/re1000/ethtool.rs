@@ -69,6 +69,31 @@ const RMON_RANGES: [(u16, u16); 6] = [
     (512, 1023),
     (1024, 1522),
 ];
+/// The counters of each RMON_RANGES bucket, received and transmitted (a const item,
+/// so an unknown name stops the build).
+const RMON_RX: [usize; 6] = [
+    index("PRC64"),
+    index("PRC127"),
+    index("PRC255"),
+    index("PRC511"),
+    index("PRC1023"),
+    index("PRC1522"),
+];
+const RMON_TX: [usize; 6] = [
+    index("PTC64"),
+    index("PTC127"),
+    index("PTC255"),
+    index("PTC511"),
+    index("PTC1023"),
+    index("PTC1522"),
+];
+
+/// The hardware counter `$name` of `$this`, looked up at build time.
+macro_rules! hw {
+    ($this:expr, $name:literal) => {
+        $this.hw_stats.get(const { index($name) })
+    };
+}
 
 /// EEPROM size in bytes (64 words).
 pub(crate) const EEPROM_BYTES: usize = eeprom::WORDS * 2;
@@ -295,51 +320,46 @@ impl Operations for Adapter<'_> {
 
     fn get_eth_mac_stats(this: Pin<&Self>, _dev: &NetDev, m: &mut MacStats) {
         this.update_hw_stats();
-        let h = |name| this.hw_stats.get(index(name));
-        m.frames_transmitted_ok = h("GPTC");
-        m.single_collision_frames = h("SCC");
-        m.multiple_collision_frames = h("MCC");
-        m.frames_received_ok = h("GPRC");
-        m.frame_check_sequence_errors = h("CRCERRS");
-        m.alignment_errors = h("ALGNERRC");
-        m.octets_transmitted_ok = h("GOTC");
-        m.frames_with_deferred_xmissions = h("DC");
-        m.late_collisions = h("LATECOL");
-        m.frames_aborted_due_to_xs_colls = h("ECOL");
-        m.carrier_sense_errors = h("TNCRS");
-        m.octets_received_ok = h("GORC");
-        m.multicast_frames_xmitted_ok = h("MPTC");
-        m.broadcast_frames_xmitted_ok = h("BPTC");
-        m.multicast_frames_received_ok = h("MPRC");
-        m.broadcast_frames_received_ok = h("BPRC");
-        m.in_range_length_errors = h("RLEC");
-        m.frame_too_long_errors = h("ROC");
+        m.frames_transmitted_ok = hw!(this, "GPTC");
+        m.single_collision_frames = hw!(this, "SCC");
+        m.multiple_collision_frames = hw!(this, "MCC");
+        m.frames_received_ok = hw!(this, "GPRC");
+        m.frame_check_sequence_errors = hw!(this, "CRCERRS");
+        m.alignment_errors = hw!(this, "ALGNERRC");
+        m.octets_transmitted_ok = hw!(this, "GOTC");
+        m.frames_with_deferred_xmissions = hw!(this, "DC");
+        m.late_collisions = hw!(this, "LATECOL");
+        m.frames_aborted_due_to_xs_colls = hw!(this, "ECOL");
+        m.carrier_sense_errors = hw!(this, "TNCRS");
+        m.octets_received_ok = hw!(this, "GORC");
+        m.multicast_frames_xmitted_ok = hw!(this, "MPTC");
+        m.broadcast_frames_xmitted_ok = hw!(this, "BPTC");
+        m.multicast_frames_received_ok = hw!(this, "MPRC");
+        m.broadcast_frames_received_ok = hw!(this, "BPRC");
+        m.in_range_length_errors = hw!(this, "RLEC");
+        m.frame_too_long_errors = hw!(this, "ROC");
     }
 
     fn get_eth_ctrl_stats(this: Pin<&Self>, _dev: &NetDev) -> (u64, u64, u64) {
         this.update_hw_stats();
-        let h = |name| this.hw_stats.get(index(name));
         // The MAC counts sent and received PAUSE (MAC control) frames as XON/XOFF.
         (
-            h("XONTXC") + h("XOFFTXC"),
-            h("XONRXC") + h("XOFFRXC"),
-            h("FCRUC"),
+            hw!(this, "XONTXC") + hw!(this, "XOFFTXC"),
+            hw!(this, "XONRXC") + hw!(this, "XOFFRXC"),
+            hw!(this, "FCRUC"),
         )
     }
 
     fn get_rmon_stats(this: Pin<&Self>, _dev: &NetDev, r: &mut RmonStats) {
         this.update_hw_stats();
-        let h = |name| this.hw_stats.get(index(name));
-        r.undersize_pkts = h("RUC");
-        r.oversize_pkts = h("ROC");
-        r.fragments = h("RFC");
-        r.jabbers = h("RJC");
-        let rx = ["PRC64", "PRC127", "PRC255", "PRC511", "PRC1023", "PRC1522"];
-        let tx = ["PTC64", "PTC127", "PTC255", "PTC511", "PTC1023", "PTC1522"];
-        for (i, (rx, tx)) in rx.iter().zip(tx).enumerate() {
+        r.undersize_pkts = hw!(this, "RUC");
+        r.oversize_pkts = hw!(this, "ROC");
+        r.fragments = hw!(this, "RFC");
+        r.jabbers = hw!(this, "RJC");
+        for (i, (rx, tx)) in RMON_RX.iter().zip(RMON_TX).enumerate() {
             if let (Some(a), Some(b)) = (r.hist.get_mut(i), r.hist_tx.get_mut(i)) {
-                *a = h(rx);
-                *b = h(tx);
+                *a = this.hw_stats.get(*rx);
+                *b = this.hw_stats.get(tx);
             }
         }
     }
