@@ -8,14 +8,14 @@
 //!
 //! C header: [`include/linux/bottom_half.h`](srctree/include/linux/bottom_half.h)
 
-use core::marker::PhantomData;
+use kernel::types::NotThreadSafe;
 
 use super::bindings;
 
 /// Softirqs stay disabled on this CPU while the guard lives. Must not sleep meanwhile.
 pub(crate) struct BhGuard {
     // Not `Send`: re-enabled on the CPU that disabled them.
-    _not_send: PhantomData<*mut ()>,
+    _not_send: NotThreadSafe,
 }
 
 /// Disables softirqs until the returned guard is dropped (`local_bh_disable`).
@@ -23,7 +23,7 @@ pub(crate) fn disable() -> BhGuard {
     // SAFETY: Always callable; the guard re-enables exactly once.
     unsafe { bindings::re1000_local_bh_disable() };
     BhGuard {
-        _not_send: PhantomData,
+        _not_send: NotThreadSafe,
     }
 }
 

@@ -15,13 +15,16 @@ use kernel::{
         Bound,
         Device, //
     },
-    dma::Coherent,
+    dma::{
+        Coherent,
+        DataDirection, //
+    },
     prelude::*,
 };
 
 use super::{
     bindings,
-    netdev::NetDev,
+    device::NetDev,
     skb::SkBuff, //
 };
 
@@ -31,12 +34,6 @@ pub(crate) type RawDesc = [u64; 2];
 fn raw_dev(dev: &Device<Bound>) -> *mut bindings::device {
     // `Device` is a transparent wrapper of `struct device`.
     core::ptr::from_ref(dev).cast_mut().cast()
-}
-
-/// Orders reads of descriptor memory after the read that saw DD (`dma_rmb`).
-pub(crate) fn dma_rmb() {
-    // SAFETY: A memory barrier.
-    unsafe { bindings::re1000_dma_rmb() }
 }
 
 /// A ring of descriptors in coherent DMA memory that the device reads and writes.
@@ -101,19 +98,14 @@ impl DescRing {
     }
 }
 
-/// Direction of a streaming mapping.
-#[derive(Clone, Copy)]
-enum Direction {
-    ToDevice,
-    FromDevice,
-}
-
-impl Direction {
-    fn raw(self) -> bindings::dma_data_direction {
-        match self {
-            Direction::ToDevice => bindings::dma_data_direction::DMA_TO_DEVICE,
-            Direction::FromDevice => bindings::dma_data_direction::DMA_FROM_DEVICE,
-        }
+/// `dir` in this layer's bindings, which bindgen generates apart from
+/// `kernel::bindings` (the kernel crate converts only into its own).
+fn raw_dir(dir: DataDirection) -> bindings::dma_data_direction {
+    match dir {
+        DataDirection::Bidirectional => bindings::dma_data_direction::DMA_BIDIRECTIONAL,
+        DataDirection::ToDevice => bindings::dma_data_direction::DMA_TO_DEVICE,
+        DataDirection::FromDevice => bindings::dma_data_direction::DMA_FROM_DEVICE,
+        DataDirection::None => bindings::dma_data_direction::DMA_NONE,
     }
 }
 
@@ -134,7 +126,7 @@ pub(crate) struct Mapping<'a> {
     addr: u64,
     len: u32,
     kind: Kind,
-    dir: Direction,
+    dir: DataDirection,
 }
 
 impl<'a> Mapping<'a> {
@@ -153,7 +145,7 @@ impl<'a> Mapping<'a> {
         addr: u64,
         len: u32,
         kind: Kind,
-        dir: Direction,
+        dir: DataDirection,
     ) -> Result<Self> {
         // SAFETY: `addr` was just returned by a mapping call for `dev`.
         if unsafe { bindings::re1000_dma_mapping_error(raw_dev(dev), addr) } != 0 {
@@ -176,7 +168,7 @@ impl<'a> Mapping<'a> {
                 raw_dev(self.dev),
                 self.addr,
                 len.min(self.len) as usize,
-                self.dir.raw(),
+                raw_dir(self.dir),
             )
         }
     }
@@ -189,7 +181,7 @@ impl<'a> Mapping<'a> {
                 raw_dev(self.dev),
                 self.addr,
                 len.min(self.len) as usize,
-                self.dir.raw(),
+                raw_dir(self.dir),
             )
         }
     }
@@ -203,9 +195,11 @@ impl Drop for Mapping<'_> {
         unsafe {
             match self.kind {
                 Kind::Single => {
-                    bindings::re1000_dma_unmap_single(dev, self.addr, len, self.dir.raw())
+                    bindings::re1000_dma_unmap_single(dev, self.addr, len, raw_dir(self.dir))
                 }
-                Kind::Page => bindings::re1000_dma_unmap_page(dev, self.addr, len, self.dir.raw()),
+                Kind::Page => {
+                    bindings::re1000_dma_unmap_page(dev, self.addr, len, raw_dir(self.dir))
+                }
             }
         }
     }
@@ -221,10 +215,10 @@ pub(crate) fn map_tx_head<'a>(dev: &'a Device<Bound>, skb: &SkBuff) -> Result<Ma
             raw_dev(dev),
             bindings::re1000_skb_data(skb.as_raw()).cast(),
             len as usize,
-            Direction::ToDevice.raw(),
+            raw_dir(DataDirection::ToDevice),
         )
     };
-    Mapping::checked(dev, addr, len, Kind::Single, Direction::ToDevice)
+    Mapping::checked(dev, addr, len, Kind::Single, DataDirection::ToDevice)
 }
 
 /// Maps page fragment `i` of `skb` for transmission.
@@ -239,7 +233,7 @@ pub(crate) fn map_tx_frag<'a>(dev: &'a Device<Bound>, skb: &SkBuff, i: u32) -> R
             bindings::re1000_skb_frag_size(skb.as_raw(), i),
         )
     };
-    Mapping::checked(dev, addr, len, Kind::Page, Direction::ToDevice)
+    Mapping::checked(dev, addr, len, Kind::Page, DataDirection::ToDevice)
 }
 
 /// A receive buffer: an skb whose data area is mapped for the device to write.
@@ -265,10 +259,10 @@ impl<'a> RxBuffer<'a> {
                 raw_dev(dev),
                 bindings::re1000_skb_data(skb.as_raw()).cast(),
                 len as usize,
-                Direction::FromDevice.raw(),
+                raw_dir(DataDirection::FromDevice),
             )
         };
-        let mapping = Mapping::checked(dev, addr, len, Kind::Single, Direction::FromDevice)?;
+        let mapping = Mapping::checked(dev, addr, len, Kind::Single, DataDirection::FromDevice)?;
         Ok(Self { mapping, skb })
     }
 

@@ -6,11 +6,17 @@
 
 use core::marker::PhantomData;
 
-use kernel::prelude::*;
+use kernel::{
+    error::{
+        from_result,
+        VTABLE_DEFAULT_ERROR, //
+    },
+    prelude::*,
+};
 
 use super::{
     bindings,
-    netdev::NetDev, //
+    device::NetDev, //
 };
 
 /// Driver identification for `ethtool -i` (`struct ethtool_drvinfo`).
@@ -151,50 +157,46 @@ pub(crate) trait Operations: Sized + Send + Sync {
     /// Which `ethtool -C` parameters `set_coalesce` accepts (`ETHTOOL_COALESCE_*`).
     const SUPPORTED_COALESCE_PARAMS: u32 = 0;
 
+    /// Size of the register dump in 32-bit words (`get_regs`): a constant, because the
+    /// core sizes the buffer by one call and fills it by another.
+    const REGS_LEN: usize = 0;
+
+    /// EEPROM size in bytes (`get_eeprom`, `set_eeprom`).
+    const EEPROM_LEN: usize = 0;
+
     /// Fills in `ethtool -i`.
-    fn get_drvinfo(_this: Pin<&Self>, _dev: &NetDev, _info: &mut DrvInfo) {}
+    fn get_drvinfo(_this: Pin<&Self>, _dev: &NetDev, _info: &mut DrvInfo) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Fills `data` (one entry per [`Self::STATS_NAMES`]) for `ethtool -S`.
-    fn get_ethtool_stats(_this: Pin<&Self>, _dev: &NetDev, _data: &mut [u64]) {}
-
-    /// Size of the register dump in 32-bit words.
-    fn get_regs_len(_this: Pin<&Self>) -> usize {
-        0
+    fn get_ethtool_stats(_this: Pin<&Self>, _dev: &NetDev, _data: &mut [u64]) {
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Dumps registers for `ethtool -d`; returns the dump version.
     fn get_regs(_this: Pin<&Self>, _dev: &NetDev, _regs: &mut [u32]) -> u32 {
-        0
-    }
-
-    /// EEPROM size in bytes.
-    fn get_eeprom_len(_this: Pin<&Self>) -> usize {
-        0
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// The `magic` value `ethtool -E` must quote.
     fn eeprom_magic(_this: Pin<&Self>) -> u32 {
-        0
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Reads EEPROM bytes `offset..offset + buf.len()` (already range-checked).
     fn get_eeprom(_this: Pin<&Self>, _dev: &NetDev, _offset: usize, _buf: &mut [u8]) -> Result {
-        Err(EOPNOTSUPP)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Writes EEPROM bytes at `offset` (range and magic already checked).
     fn set_eeprom(_this: Pin<&Self>, _dev: &NetDev, _offset: usize, _data: &[u8]) -> Result {
-        Err(EOPNOTSUPP)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Ring sizes for `ethtool -g`.
     fn get_ringparam(_this: Pin<&Self>, _dev: &NetDev) -> RingParam {
-        RingParam {
-            rx_max: 0,
-            tx_max: 0,
-            rx: 0,
-            tx: 0,
-        }
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Changes ring sizes (`ethtool -G`); may reallocate the rings of a running device.
@@ -205,93 +207,95 @@ pub(crate) trait Operations: Sized + Send + Sync {
         _tx: u32,
         _extack: &mut ExtAck,
     ) -> Result {
-        Err(EOPNOTSUPP)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Message level (`ethtool -s msglvl`).
     fn get_msglevel(_this: Pin<&Self>) -> u32 {
-        0
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Sets the message level.
-    fn set_msglevel(_this: Pin<&Self>, _level: u32) {}
+    fn set_msglevel(_this: Pin<&Self>, _level: u32) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Restarts autonegotiation (`ethtool -r`).
     fn nway_reset(_this: Pin<&Self>, _dev: &NetDev) -> Result {
-        Err(EOPNOTSUPP)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Flow control settings (`ethtool -a`).
     fn get_pauseparam(_this: Pin<&Self>, _dev: &NetDev) -> PauseParam {
-        PauseParam {
-            autoneg: false,
-            rx: false,
-            tx: false,
-        }
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Changes flow control (`ethtool -A`).
     fn set_pauseparam(_this: Pin<&Self>, _dev: &NetDev, _pause: &PauseParam) -> Result {
-        Err(EOPNOTSUPP)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Pause frames sent and received (`ethtool -I -a`): (tx, rx).
     fn get_pause_stats(_this: Pin<&Self>, _dev: &NetDev) -> (u64, u64) {
-        (0, 0)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// IEEE 802.3 MAC counters.
-    fn get_eth_mac_stats(_this: Pin<&Self>, _dev: &NetDev, _stats: &mut MacStats) {}
+    fn get_eth_mac_stats(_this: Pin<&Self>, _dev: &NetDev, _stats: &mut MacStats) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// MAC control frames: (transmitted, received, unsupported opcodes).
     fn get_eth_ctrl_stats(_this: Pin<&Self>, _dev: &NetDev) -> (u64, u64, u64) {
-        (0, 0, 0)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// RMON counters.
-    fn get_rmon_stats(_this: Pin<&Self>, _dev: &NetDev, _stats: &mut RmonStats) {}
+    fn get_rmon_stats(_this: Pin<&Self>, _dev: &NetDev, _stats: &mut RmonStats) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Link settings (`ethtool IF`).
     fn get_link_ksettings(_this: Pin<&Self>, _dev: &NetDev) -> Result<LinkSettings> {
-        Err(EOPNOTSUPP)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Changes link settings (`ethtool -s speed/duplex/autoneg/advertise`).
     fn set_link_ksettings(_this: Pin<&Self>, _dev: &NetDev, _s: &LinkSettings) -> Result {
-        Err(EOPNOTSUPP)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// `rx-usecs` as `ethtool -c` shows it.
     fn get_rx_usecs(_this: Pin<&Self>, _dev: &NetDev) -> Result<u32> {
-        Err(EOPNOTSUPP)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Sets `rx-usecs` (`ethtool -C`); the core already rejected unsupported fields.
     fn set_rx_usecs(_this: Pin<&Self>, _dev: &NetDev, _usecs: u32, _extack: &mut ExtAck) -> Result {
-        Err(EOPNOTSUPP)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Wake-on-LAN: (supported, enabled) `WAKE_*` masks.
     fn get_wol(_this: Pin<&Self>, _dev: &NetDev) -> (u32, u32) {
-        (0, 0)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Sets Wake-on-LAN (`ethtool -s wol`).
     fn set_wol(_this: Pin<&Self>, _dev: &NetDev, _wolopts: u32) -> Result {
-        Err(EOPNOTSUPP)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Runs the self-tests (`ethtool -t`), writing one result per [`Self::TEST_NAMES`]
     /// (0 = pass). Offline tests may take the interface down and up again. Returns
     /// whether any test failed.
     fn self_test(_this: Pin<&Self>, _dev: &NetDev, _offline: bool, _results: &mut [u64]) -> bool {
-        true
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Identifies the port (`ethtool -p`): `Some(on)` turns the LED on or off while
     /// blinking, `None` restores normal operation.
     fn set_phys_id(_this: Pin<&Self>, _dev: &NetDev, _on: Option<bool>) -> Result {
-        Err(EOPNOTSUPP)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
 
@@ -477,14 +481,6 @@ impl<T: Operations> OpsTable<T> {
     }
 }
 
-/// Converts a callback result to the C convention.
-fn to_c(r: Result) -> c_int {
-    match r {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
-}
-
 impl<T: Operations> OpsTable<T> {
     /// # Safety
     ///
@@ -540,10 +536,9 @@ impl<T: Operations> OpsTable<T> {
     /// # Safety
     ///
     /// `dev` must be a registered device whose private data is `T`.
-    unsafe extern "C" fn get_regs_len(dev: *mut bindings::net_device) -> c_int {
-        // SAFETY: Called by the ethtool core on a registered device.
-        let (_, this) = unsafe { data::<T>(dev) };
-        c_int::try_from(T::get_regs_len(this) * 4).unwrap_or(0)
+    unsafe extern "C" fn get_regs_len(_dev: *mut bindings::net_device) -> c_int {
+        const { assert!(T::REGS_LEN > 0 && T::REGS_LEN * 4 <= c_int::MAX as usize) };
+        T::REGS_LEN as c_int * 4
     }
 
     /// # Safety
@@ -557,9 +552,9 @@ impl<T: Operations> OpsTable<T> {
     ) {
         // SAFETY: Called by the ethtool core on a registered device.
         let (dev, this) = unsafe { data::<T>(dev) };
-        let words = T::get_regs_len(this);
-        // SAFETY: The core allocated `get_regs_len` bytes (zeroed), 4-byte aligned.
-        let out = unsafe { core::slice::from_raw_parts_mut(p.cast::<u32>(), words) };
+        // SAFETY: The core allocated (zeroed, 4-byte aligned) what `get_regs_len`
+        // returned, which is the constant `REGS_LEN` words.
+        let out = unsafe { core::slice::from_raw_parts_mut(p.cast::<u32>(), T::REGS_LEN) };
         let version = T::get_regs(this, dev, out);
         // SAFETY: `regs` is valid for the call.
         unsafe { (*regs).version = version };
@@ -568,18 +563,17 @@ impl<T: Operations> OpsTable<T> {
     /// # Safety
     ///
     /// `dev` must be a registered device whose private data is `T`.
-    unsafe extern "C" fn get_eeprom_len(dev: *mut bindings::net_device) -> c_int {
-        // SAFETY: Called by the ethtool core on a registered device.
-        let (_, this) = unsafe { data::<T>(dev) };
-        c_int::try_from(T::get_eeprom_len(this)).unwrap_or(0)
+    unsafe extern "C" fn get_eeprom_len(_dev: *mut bindings::net_device) -> c_int {
+        const { assert!(T::EEPROM_LEN > 0 && T::EEPROM_LEN <= c_int::MAX as usize) };
+        T::EEPROM_LEN as c_int
     }
 
     /// Checks an EEPROM request against the EEPROM size.
-    fn eeprom_range(this: Pin<&T>, ee: &bindings::ethtool_eeprom) -> Result<(usize, usize)> {
+    fn eeprom_range(ee: &bindings::ethtool_eeprom) -> Result<(usize, usize)> {
         let offset = ee.offset as usize;
         let len = ee.len as usize;
         let end = offset.checked_add(len).ok_or(EINVAL)?;
-        if len == 0 || end > T::get_eeprom_len(this) {
+        if len == 0 || end > T::EEPROM_LEN {
             return Err(EINVAL);
         }
         Ok((offset, len))
@@ -596,14 +590,14 @@ impl<T: Operations> OpsTable<T> {
     ) -> c_int {
         // SAFETY: Called by the ethtool core on a registered device; `ee` is valid.
         let ((dev, this), ee) = unsafe { (data::<T>(dev), &mut *ee) };
-        let (offset, len) = match Self::eeprom_range(this, ee) {
+        let (offset, len) = match Self::eeprom_range(ee) {
             Ok(r) => r,
             Err(e) => return e.to_errno(),
         };
         ee.magic = T::eeprom_magic(this);
         // SAFETY: The core allocated `ee->len` bytes.
         let out = unsafe { core::slice::from_raw_parts_mut(bytes, len) };
-        to_c(T::get_eeprom(this, dev, offset, out))
+        from_result(|| T::get_eeprom(this, dev, offset, out).map(|()| 0))
     }
 
     /// # Safety
@@ -619,13 +613,13 @@ impl<T: Operations> OpsTable<T> {
         if ee.magic != T::eeprom_magic(this) {
             return EFAULT.to_errno();
         }
-        let (offset, len) = match Self::eeprom_range(this, ee) {
+        let (offset, len) = match Self::eeprom_range(ee) {
             Ok(r) => r,
             Err(e) => return e.to_errno(),
         };
         // SAFETY: The core copied `ee->len` bytes from user space.
         let data = unsafe { core::slice::from_raw_parts(bytes, len) };
-        to_c(T::set_eeprom(this, dev, offset, data))
+        from_result(|| T::set_eeprom(this, dev, offset, data).map(|()| 0))
     }
 
     /// # Safety
@@ -667,13 +661,9 @@ impl<T: Operations> OpsTable<T> {
             extack.set_message(c"mini and jumbo rings are not supported");
             return EINVAL.to_errno();
         }
-        to_c(T::set_ringparam(
-            this,
-            dev,
-            ring.rx_pending,
-            ring.tx_pending,
-            &mut extack,
-        ))
+        from_result(|| {
+            T::set_ringparam(this, dev, ring.rx_pending, ring.tx_pending, &mut extack).map(|()| 0)
+        })
     }
 
     /// # Safety
@@ -700,7 +690,7 @@ impl<T: Operations> OpsTable<T> {
     unsafe extern "C" fn nway_reset(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: Called by the ethtool core on a registered device.
         let (dev, this) = unsafe { data::<T>(dev) };
-        to_c(T::nway_reset(this, dev))
+        from_result(|| T::nway_reset(this, dev).map(|()| 0))
     }
 
     /// # Safety
@@ -736,7 +726,7 @@ impl<T: Operations> OpsTable<T> {
             rx: p.rx_pause != 0,
             tx: p.tx_pause != 0,
         };
-        to_c(T::set_pauseparam(this, dev, &pause))
+        from_result(|| T::set_pauseparam(this, dev, &pause).map(|()| 0))
     }
 }
 
@@ -917,7 +907,7 @@ impl<T: Operations> OpsTable<T> {
             advertising: k.link_modes.advertising.first().map_or(0, |w| *w as u64),
             phy_address: k.base.phy_address,
         };
-        to_c(T::set_link_ksettings(this, dev, &s))
+        from_result(|| T::set_link_ksettings(this, dev, &s).map(|()| 0))
     }
 
     /// # Safety
@@ -955,7 +945,7 @@ impl<T: Operations> OpsTable<T> {
         let (dev, this) = unsafe { data::<T>(dev) };
         // SAFETY: `ec` is valid for the call.
         let usecs = unsafe { (*ec).rx_coalesce_usecs };
-        to_c(T::set_rx_usecs(this, dev, usecs, &mut ExtAck(extack)))
+        from_result(|| T::set_rx_usecs(this, dev, usecs, &mut ExtAck(extack)).map(|()| 0))
     }
 
     /// # Safety
@@ -986,7 +976,7 @@ impl<T: Operations> OpsTable<T> {
         let (dev, this) = unsafe { data::<T>(dev) };
         // SAFETY: `w` is valid for the call.
         let opts = unsafe { (*w).wolopts };
-        to_c(T::set_wol(this, dev, opts))
+        from_result(|| T::set_wol(this, dev, opts).map(|()| 0))
     }
 
     /// # Safety
@@ -1030,7 +1020,7 @@ impl<T: Operations> OpsTable<T> {
             bindings::ethtool_phys_id_state_ETHTOOL_ID_OFF => Some(false),
             _ => None,
         };
-        to_c(T::set_phys_id(this, dev, on))
+        from_result(|| T::set_phys_id(this, dev, on).map(|()| 0))
     }
 }
 

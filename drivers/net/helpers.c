@@ -194,11 +194,6 @@ void re1000_dma_sync_single_for_device(struct device *dev, dma_addr_t addr,
 	dma_sync_single_for_device(dev, addr, size, dir);
 }
 
-void re1000_dma_rmb(void)
-{
-	dma_rmb();
-}
-
 void re1000_local_bh_disable(void)
 {
 	local_bh_disable();

@@ -44,6 +44,18 @@ pub(crate) trait IrqHandler: Sync {
 pub(crate) unsafe trait HasIrqLine: IrqHandler + Sized {
     /// Offset of the `IrqLine<Self>` field.
     const OFFSET: usize;
+
+    /// The line inside `this`.
+    fn irq_line(this: &Self) -> &IrqLine<Self> {
+        // SAFETY: By the trait's contract an `IrqLine<Self>` lives at `OFFSET` inside
+        // `*this`, so the pointer is in bounds, aligned and borrowed for as long as `this`.
+        unsafe {
+            &*core::ptr::from_ref(this)
+                .cast::<u8>()
+                .add(Self::OFFSET)
+                .cast::<IrqLine<Self>>()
+        }
+    }
 }
 
 /// Declares which field of a type is its [`IrqLine`].
@@ -70,8 +82,9 @@ macro_rules! impl_has_irq_line {
 ///
 /// # Invariants
 ///
-/// `self` lives inside a pinned `T` at `T::OFFSET`; while `requested` is true the line
-/// is requested with the owner as `dev_id`. It is freed on drop at the latest.
+/// While `requested` is true the line is requested with its owner as `dev_id`: the
+/// pinned `T` that holds `self` at `T::OFFSET` (only [`Self::request`] requests it). It
+/// is freed on drop at the latest.
 pub(crate) struct IrqLine<T: HasIrqLine> {
     irq: u32,
     requested: Atomic<bool>,
@@ -88,7 +101,13 @@ impl<T: HasIrqLine> IrqLine<T> {
         }
     }
 
-    fn owner(&self) -> *mut c_void {
+    /// `owner` as the `dev_id` the handler gets back.
+    fn dev_id(owner: Pin<&T>) -> *mut c_void {
+        core::ptr::from_ref(owner.get_ref()).cast_mut().cast()
+    }
+
+    /// The `dev_id` of the line's owner, found from the line's own address.
+    fn owner_id(&self) -> *mut c_void {
         core::ptr::from_ref(self)
             .cast::<u8>()
             .wrapping_sub(T::OFFSET)
@@ -96,37 +115,42 @@ impl<T: HasIrqLine> IrqLine<T> {
             .cast()
     }
 
-    /// Requests the line as shared (`IRQF_SHARED`). The handler may run at once.
+    /// Requests `owner`'s line as shared (`IRQF_SHARED`). The handler may run at once.
     /// Process context; callers serialise `request` and `free` (RTNL).
-    pub(crate) fn request(&self, name: &'static CStr) -> Result {
-        if self.requested.load(Relaxed) {
+    ///
+    /// Only an owner's line can be requested: the handler gets `dev_id` as its owner.
+    pub(crate) fn request(owner: Pin<&T>, name: &'static CStr) -> Result {
+        let line = T::irq_line(&owner);
+        if line.requested.load(Relaxed) {
             return Err(EBUSY);
         }
         let flags = c_ulong::try_from(bindings::IRQF_SHARED).map_err(|_| EINVAL)?;
-        // SAFETY: `owner()` is the pinned owner (type invariant), valid until `free`,
-        // which runs at the latest when the owner drops this field. `name` is static.
+        // SAFETY: `dev_id` is the pinned owner, which holds this line at `T::OFFSET` and
+        // stays valid until `free`, which runs at the latest when the owner drops the
+        // line. `name` is static.
         let ret = unsafe {
             bindings::request_threaded_irq(
-                self.irq,
+                line.irq,
                 Some(Self::handle_raw),
                 None,
                 flags,
                 name.as_char_ptr(),
-                self.owner(),
+                Self::dev_id(owner),
             )
         };
         if ret != 0 {
             return Err(Error::from_errno(ret));
         }
-        self.requested.store(true, Relaxed);
+        line.requested.store(true, Relaxed);
         Ok(())
     }
 
     /// Frees the line, waiting for a running handler to finish. Sleeps.
     pub(crate) fn free(&self) {
         if self.requested.xchg(false, Relaxed) {
-            // SAFETY: The line was requested with this `dev_id` (type invariant).
-            unsafe { bindings::free_irq(self.irq, self.owner()) };
+            // SAFETY: The line was requested with the owner that holds `self` at
+            // `T::OFFSET` as `dev_id` (type invariant), which `owner_id` computes back.
+            unsafe { bindings::free_irq(self.irq, self.owner_id()) };
         }
     }
 

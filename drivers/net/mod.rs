@@ -9,6 +9,7 @@
 
 pub(crate) mod bh;
 mod bindings;
+pub(crate) mod device;
 pub(crate) mod dma;
 pub(crate) mod ethtool;
 pub(crate) mod irq;

@@ -8,22 +8,69 @@ use core::marker::PhantomData;
 
 use kernel::{
     prelude::*,
-    types::Opaque, //
+    sync::atomic::{
+        Atomic,
+        Relaxed, //
+    },
+    types::{
+        NotThreadSafe,
+        Opaque, //
+    },
 };
 
 use super::{
     bindings,
-    netdev::NetDev,
+    device::NetDev,
     skb::SkBuff, //
 };
 
 /// Polls a device for work, in softirq context.
 pub(crate) trait NapiPoll: Sync {
     /// Processes at most `budget` received packets and returns how many it processed.
-    /// Returning less than `budget` after [`Napi::complete_done`] ends polling.
-    fn poll(this: Pin<&Self>, napi: &Napi<Self>, budget: u32) -> u32
+    /// Returning less than `budget` after [`Poll::complete_done`] ends polling.
+    fn poll(this: Pin<&Self>, poll: Poll<'_>, budget: u32) -> u32
     where
         Self: HasNapi;
+}
+
+/// The NAPI context while its poll callback runs: what may only be done from there
+/// (hand packets to GRO, allocate from the per-CPU NAPI cache, complete the poll).
+///
+/// # Invariants
+///
+/// `napi` is the context whose poll callback is running on this CPU, for `'a`.
+pub(crate) struct Poll<'a> {
+    napi: *mut bindings::napi_struct,
+    // Tied to the callback's frame and CPU: neither `Send` nor `Sync`.
+    _callback: PhantomData<(&'a (), NotThreadSafe)>,
+}
+
+impl Poll<'_> {
+    /// Passes a received packet to the stack through GRO.
+    pub(crate) fn gro_receive(&self, skb: SkBuff) {
+        // SAFETY: By the type invariant we are in this context's poll callback, where
+        // `napi_gro_receive` may be called; ownership of the valid skb passes to it.
+        unsafe { bindings::re1000_napi_gro_receive(self.napi, skb.into_raw()) }
+    }
+
+    /// Allocates a packet buffer for `len` bytes from the per-CPU NAPI cache.
+    pub(crate) fn alloc_skb(&self, len: u32) -> Option<SkBuff> {
+        // SAFETY: By the type invariant we are in this context's poll callback (softirq,
+        // on the CPU that owns the cache); a null return is handled.
+        let skb = unsafe { bindings::napi_alloc_skb(self.napi, len) };
+        // SAFETY: A non-null return is a fresh skb that we own.
+        core::ptr::NonNull::new(skb).map(|skb| unsafe { SkBuff::from_raw(skb) })
+    }
+
+    /// Ends polling after `work_done` packets; returns false if the core wants another
+    /// poll anyway (so interrupts must stay masked). Consumes the context: a poll
+    /// completes at most once.
+    pub(crate) fn complete_done(self, work_done: u32) -> bool {
+        let work = c_int::try_from(work_done).unwrap_or(c_int::MAX);
+        // SAFETY: By the type invariant we are in this context's poll callback, and
+        // `self` is consumed, so this is its only completion.
+        unsafe { bindings::napi_complete_done(self.napi, work) }
+    }
 }
 
 /// Implemented by [`impl_has_napi!`](crate::impl_has_napi) for the owner of a [`Napi`].
@@ -34,6 +81,18 @@ pub(crate) trait NapiPoll: Sync {
 pub(crate) unsafe trait HasNapi: NapiPoll + Sized {
     /// Offset of the `Napi<Self>` field.
     const OFFSET: usize;
+
+    /// The NAPI context inside `this`.
+    fn napi(this: &Self) -> &Napi<Self> {
+        // SAFETY: By the trait's contract a `Napi<Self>` lives at `OFFSET` inside
+        // `*this`, so the pointer is in bounds, aligned and borrowed for as long as `this`.
+        unsafe {
+            &*core::ptr::from_ref(this)
+                .cast::<u8>()
+                .add(Self::OFFSET)
+                .cast::<Napi<Self>>()
+        }
+    }
 }
 
 /// Declares which field of a type is its [`Napi`].
@@ -60,14 +119,17 @@ macro_rules! impl_has_napi {
 ///
 /// # Invariants
 ///
-/// `napi` was added to a net_device with `netif_napi_add` and `Self::poll_raw`, and
-/// `self` lives inside a pinned `T` at `T::OFFSET`. It is deleted (`netif_napi_del`) on
-/// drop, which happens before the net_device is freed.
+/// While `added` is false, `napi` is zeroed and unknown to the core: nothing polls it.
+/// `added` becomes true only in [`Self::add`], which adds the context at `T::OFFSET`
+/// inside a pinned `T` to a net_device with `Self::poll_raw`; so whenever `poll_raw`
+/// runs, `self` lives inside a pinned `T` at `T::OFFSET`. An added context is deleted
+/// (`netif_napi_del`) on drop, which happens before the net_device is freed.
 #[repr(C)]
 #[pin_data(PinnedDrop)]
 pub(crate) struct Napi<T: HasNapi> {
     #[pin]
     napi: Opaque<bindings::napi_struct>,
+    added: Atomic<bool>,
     _owner: PhantomData<T>,
 }
 
@@ -77,19 +139,46 @@ unsafe impl<T: HasNapi> Send for Napi<T> {}
 unsafe impl<T: HasNapi> Sync for Napi<T> {}
 
 impl<T: HasNapi> Napi<T> {
-    /// Adds a NAPI context to `dev`; it stays disabled until [`Self::enable`].
-    pub(crate) fn new<'b>(dev: &'b NetDev) -> impl PinInit<Self> + 'b
-    where
-        T: 'b,
-    {
+    /// A NAPI context that no device knows yet; [`Self::add`] adds the owner's.
+    pub(crate) fn new() -> impl PinInit<Self> {
         pin_init!(Self {
-            // SAFETY: `slot` is valid pinned memory; `dev` is an allocated net_device.
-            napi <- Opaque::ffi_init(|slot: *mut bindings::napi_struct| unsafe {
-                slot.write_bytes(0, 1);
-                bindings::re1000_netif_napi_add(dev.as_raw(), slot, Some(Self::poll_raw));
-            }),
+            napi <- Opaque::zeroed(),
+            added: Atomic::new(false),
             _owner: PhantomData,
         })
+    }
+
+    /// Adds `owner`'s NAPI context to `dev` (`netif_napi_add`), disabled until
+    /// [`Self::enable`]. Once: `EBUSY` if it was added already. Takes the owner
+    /// exclusively (as while it is being initialised), so that nothing enables or
+    /// schedules the context while it is being added.
+    ///
+    /// Only an owner's context can be added, never a free-standing one: `poll_raw`
+    /// finds the owner from the context's address.
+    ///
+    /// `dev` must outlive the owner (drop deletes the context from it). The type system
+    /// does not check that yet; the owner is the private data of `dev` in this driver,
+    /// and deriving `dev` from that private data is the open part of issue 9.
+    pub(crate) fn add(owner: Pin<&mut T>, dev: &NetDev) -> Result {
+        let this = T::napi(&owner);
+        if this.added.load(Relaxed) {
+            return Err(EBUSY);
+        }
+        // SAFETY: `this` is the zeroed, unlisted context at `T::OFFSET` inside the pinned
+        // `owner`, which `poll_raw` relies on; `dev` is an allocated net_device.
+        // Nothing else uses the context meanwhile: the owner is borrowed exclusively.
+        unsafe {
+            bindings::re1000_netif_napi_add(dev.as_raw(), this.as_raw(), Some(Self::poll_raw))
+        };
+        // INVARIANT: Added, as the owner's context.
+        this.added.store(true, Relaxed);
+        Ok(())
+    }
+
+    /// Whether [`Self::add`] added the context. A context that was never added is
+    /// never enabled, scheduled or disabled: the core does not know it.
+    fn added(&self) -> bool {
+        self.added.load(Relaxed)
     }
 
     fn as_raw(&self) -> *mut bindings::napi_struct {
@@ -98,57 +187,45 @@ impl<T: HasNapi> Napi<T> {
 
     /// Allows polling (`ndo_open`). Process context.
     pub(crate) fn enable(&self) {
-        // SAFETY: By the type invariant the context was added.
-        unsafe { bindings::napi_enable(self.as_raw()) }
+        if self.added() {
+            // SAFETY: The context was added (checked), so the core knows it.
+            unsafe { bindings::napi_enable(self.as_raw()) }
+        }
     }
 
     /// Waits for a running poll to end and stops further ones (`ndo_stop`). Sleeps.
     pub(crate) fn disable(&self) {
-        // SAFETY: By the type invariant the context was added.
-        unsafe { bindings::napi_disable(self.as_raw()) }
+        if self.added() {
+            // SAFETY: The context was added (checked), so the core knows it.
+            unsafe { bindings::napi_disable(self.as_raw()) }
+        }
     }
 
-    /// Schedules a poll; callable from hard interrupt context.
+    /// Schedules a poll; callable from hard interrupt context. False if a poll was
+    /// already scheduled or polling is disabled.
     pub(crate) fn schedule(&self) -> bool {
-        // SAFETY: By the type invariant the context was added.
-        unsafe { bindings::re1000_napi_schedule(self.as_raw()) }
-    }
-
-    /// Ends polling after `work_done` packets; returns false if the core wants another
-    /// poll anyway (so interrupts must stay masked).
-    pub(crate) fn complete_done(&self, work_done: u32) -> bool {
-        let work = c_int::try_from(work_done).unwrap_or(c_int::MAX);
-        // SAFETY: Called from the poll callback (type invariant holds).
-        unsafe { bindings::napi_complete_done(self.as_raw(), work) }
-    }
-
-    /// Passes a received packet to the stack through GRO.
-    pub(crate) fn gro_receive(&self, skb: SkBuff) {
-        // SAFETY: Ownership of the valid skb passes to the stack.
-        unsafe { bindings::re1000_napi_gro_receive(self.as_raw(), skb.into_raw()) }
-    }
-
-    /// Allocates a packet buffer for `len` bytes from the NAPI cache (poll context).
-    pub(crate) fn alloc_skb(&self, len: u32) -> Option<SkBuff> {
-        // SAFETY: Called from the poll callback; a null return is handled.
-        let skb = unsafe { bindings::napi_alloc_skb(self.as_raw(), len) };
-        // SAFETY: A non-null return is a fresh skb that we own.
-        core::ptr::NonNull::new(skb).map(|skb| unsafe { SkBuff::from_raw(skb) })
+        // SAFETY: The context was added (checked), so it is the owner's and `poll_raw`
+        // may run for it.
+        self.added() && unsafe { bindings::re1000_napi_schedule(self.as_raw()) }
     }
 
     /// # Safety
     ///
-    /// `napi` must be the context of a `Napi<T>` initialised by [`Self::new`].
+    /// `napi` must be the context of a `Napi<T>` added by [`Self::add`].
     unsafe extern "C" fn poll_raw(napi: *mut bindings::napi_struct, budget: c_int) -> c_int {
         let this = napi.cast::<Self>();
-        // SAFETY: `napi` is the first field of this `repr(C)` struct, which lives at
-        // `T::OFFSET` inside a pinned `T` that outlives the NAPI context.
+        // SAFETY: `napi` is the first field of this `repr(C)` struct, which `add` added
+        // only as the field at `T::OFFSET` of a pinned `T`, which outlives the context.
         let owner = unsafe { &*this.cast::<u8>().sub(T::OFFSET).cast::<T>() };
-        // SAFETY: As above.
-        let napi = unsafe { &*this };
+        // INVARIANT: The core is running this context's poll callback, which ends when
+        // `T::poll` returns.
+        let poll = Poll {
+            napi,
+            _callback: PhantomData,
+        };
         let budget = u32::try_from(budget).unwrap_or(0);
         // SAFETY: The owner is pinned (type invariant).
-        let done = T::poll(unsafe { Pin::new_unchecked(owner) }, napi, budget);
+        let done = T::poll(unsafe { Pin::new_unchecked(owner) }, poll, budget);
         c_int::try_from(done.min(budget)).unwrap_or(0)
     }
 }
@@ -156,8 +233,11 @@ impl<T: HasNapi> Napi<T> {
 #[pinned_drop]
 impl<T: HasNapi> PinnedDrop for Napi<T> {
     fn drop(self: Pin<&mut Self>) {
-        // SAFETY: By the type invariant the context was added and the net_device is still
-        // allocated; polling was disabled when the interface went down.
-        unsafe { bindings::re1000_netif_napi_del(self.as_raw()) }
+        if self.added() {
+            // SAFETY: The context was added (checked) and the net_device is still
+            // allocated (type invariant); polling was disabled when the interface went
+            // down.
+            unsafe { bindings::re1000_netif_napi_del(self.as_raw()) }
+        }
     }
 }

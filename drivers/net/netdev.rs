@@ -14,178 +14,24 @@ use kernel::{
         Bound,
         Device, //
     },
+    error::{
+        from_result,
+        VTABLE_DEFAULT_ERROR, //
+    },
     prelude::*,
-    types::Opaque, //
 };
 
+pub(crate) use super::device::{
+    MacAddr,
+    McList,
+    NetDev, //
+};
 use super::{
     bindings,
     ethtool,
+    rtnl,
     skb::SkBuff, //
 };
-
-/// An Ethernet MAC address.
-pub(crate) type MacAddr = [u8; 6];
-
-/// A network device.
-///
-/// # Invariants
-///
-/// The wrapped `net_device` was allocated by `alloc_etherdev_mqs` and stays allocated for
-/// as long as the reference to this value is valid.
-#[repr(transparent)]
-pub(crate) struct NetDev(Opaque<bindings::net_device>);
-
-// SAFETY: The net_device functions used here are callable from any thread.
-unsafe impl Send for NetDev {}
-// SAFETY: As above; the C side does its own locking.
-unsafe impl Sync for NetDev {}
-
-impl NetDev {
-    /// # Safety
-    ///
-    /// `ptr` must point to a `net_device` that stays allocated for `'a`.
-    unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Self {
-        // SAFETY: `NetDev` is a transparent wrapper; validity is guaranteed by the caller.
-        unsafe { &*ptr.cast::<Self>() }
-    }
-
-    pub(super) fn as_raw(&self) -> *mut bindings::net_device {
-        self.0.get()
-    }
-
-    /// The interface name, e.g. `enp0s9`, for log messages.
-    pub(crate) fn name(&self) -> &str {
-        // SAFETY: `name` is a NUL-terminated `IFNAMSIZ` array inside a valid net_device.
-        let name = unsafe { CStr::from_char_ptr((*self.as_raw()).name.as_ptr()) };
-        name.to_str().unwrap_or("?")
-    }
-
-    /// Tells the stack the link is up.
-    pub(crate) fn carrier_on(&self) {
-        // SAFETY: By the type invariant the device is valid.
-        unsafe { bindings::netif_carrier_on(self.as_raw()) }
-    }
-
-    /// Tells the stack the link is down.
-    pub(crate) fn carrier_off(&self) {
-        // SAFETY: By the type invariant the device is valid.
-        unsafe { bindings::netif_carrier_off(self.as_raw()) }
-    }
-
-    /// Whether the stack considers the link up.
-    pub(crate) fn carrier_ok(&self) -> bool {
-        // SAFETY: By the type invariant the device is valid.
-        unsafe { bindings::re1000_netif_carrier_ok(self.as_raw()) }
-    }
-
-    /// Lets the stack hand packets to `start_xmit`.
-    pub(crate) fn start_queue(&self) {
-        // SAFETY: By the type invariant the device is valid.
-        unsafe { bindings::re1000_netif_start_queue(self.as_raw()) }
-    }
-
-    /// Stops the stack from calling `start_xmit`.
-    pub(crate) fn stop_queue(&self) {
-        // SAFETY: By the type invariant the device is valid.
-        unsafe { bindings::re1000_netif_stop_queue(self.as_raw()) }
-    }
-
-    /// Stops the queue and waits for a `start_xmit` running on another CPU to
-    /// return: afterwards nothing transmits until the queue is woken. Process or
-    /// softirq context (takes the TX lock with bottom halves disabled).
-    pub(crate) fn tx_disable(&self) {
-        // SAFETY: By the type invariant the device is valid.
-        unsafe { bindings::re1000_netif_tx_disable(self.as_raw()) }
-    }
-
-    /// Restarts a stopped queue and lets the stack resume sending.
-    pub(crate) fn wake_queue(&self) {
-        // SAFETY: By the type invariant the device is valid.
-        unsafe { bindings::re1000_netif_wake_queue(self.as_raw()) }
-    }
-
-    /// Whether the TX queue is stopped.
-    pub(crate) fn queue_stopped(&self) -> bool {
-        // SAFETY: By the type invariant the device is valid.
-        unsafe { bindings::re1000_netif_queue_stopped(self.as_raw()) }
-    }
-
-    /// Whether the stack will send more packets right away, so the doorbell can wait.
-    /// Only meaningful inside `start_xmit`.
-    pub(crate) fn xmit_more(&self) -> bool {
-        // SAFETY: Reads per-CPU softnet state.
-        unsafe { bindings::re1000_netdev_xmit_more() }
-    }
-
-    /// BQL: `bytes` were queued to the hardware.
-    pub(crate) fn sent_queue(&self, bytes: u32) {
-        // SAFETY: By the type invariant the device is valid.
-        unsafe { bindings::re1000_netdev_sent_queue(self.as_raw(), bytes) }
-    }
-
-    /// BQL: `pkts` packets of `bytes` completed.
-    pub(crate) fn completed_queue(&self, pkts: u32, bytes: u32) {
-        // SAFETY: By the type invariant the device is valid.
-        unsafe { bindings::re1000_netdev_completed_queue(self.as_raw(), pkts, bytes) }
-    }
-
-    /// BQL: forget everything in flight (the ring was emptied).
-    pub(crate) fn reset_queue(&self) {
-        // SAFETY: By the type invariant the device is valid.
-        unsafe { bindings::re1000_netdev_reset_queue(self.as_raw()) }
-    }
-
-    /// Whether the interface is in promiscuous mode (`IFF_PROMISC`).
-    pub(crate) fn promiscuous(&self) -> bool {
-        // SAFETY: By the type invariant the device is valid; `flags` is a plain field.
-        unsafe { (*self.as_raw()).flags & bindings::net_device_flags_IFF_PROMISC != 0 }
-    }
-
-    /// Whether all multicast is wanted (`IFF_ALLMULTI`).
-    pub(crate) fn all_multicast(&self) -> bool {
-        // SAFETY: As above.
-        unsafe { (*self.as_raw()).flags & bindings::net_device_flags_IFF_ALLMULTI != 0 }
-    }
-
-    /// Calls `f` with each multicast address joined (`netdev_for_each_mc_addr`). Only
-    /// called from `set_rx_mode`, which holds the address list lock.
-    pub(crate) fn for_each_mc_addr(&self, mut f: impl FnMut(&MacAddr)) {
-        // SAFETY: The device is valid; `mc.list` is a list of `netdev_hw_addr` linked
-        // through their first field `list`, stable while the address lock is held.
-        unsafe {
-            let head = core::ptr::addr_of_mut!((*self.as_raw()).mc.list);
-            let mut pos = (*head).next;
-            while !pos.is_null() && pos != head {
-                let ha = pos.cast::<bindings::netdev_hw_addr>();
-                let addr = &(*ha).addr;
-                let mut mac = [0u8; 6];
-                mac.copy_from_slice(&addr[..6]);
-                f(&mac);
-                pos = (*pos).next;
-            }
-        }
-    }
-
-    /// The current MAC address (`dev_addr`).
-    pub(crate) fn mac_address(&self) -> MacAddr {
-        let mut mac = [0u8; 6];
-        // SAFETY: `dev_addr` points to at least ETH_ALEN bytes for an Ethernet device.
-        unsafe {
-            let addr = (*self.as_raw()).dev_addr;
-            if !addr.is_null() {
-                core::ptr::copy_nonoverlapping(addr, mac.as_mut_ptr(), mac.len());
-            }
-        }
-        mac
-    }
-
-    /// Sets the current MAC address (`eth_hw_addr_set`); the caller holds RTNL.
-    pub(crate) fn set_mac_address(&self, mac: &MacAddr) {
-        // SAFETY: The device is valid and callers run under RTNL (ndo_set_mac_address).
-        unsafe { bindings::re1000_eth_hw_addr_set(self.as_raw(), mac.as_ptr()) }
-    }
-}
 
 /// Interface statistics reported by `ndo_get_stats64` (`struct rtnl_link_stats64`).
 #[repr(transparent)]
@@ -217,25 +63,38 @@ pub(crate) trait Operations: Sized + Send + Sync {
     /// The interface is being brought down (`ndo_stop`), under RTNL.
     fn stop(this: Pin<&Self>, dev: &NetDev) -> Result;
 
-    /// Transmits `skb` (`ndo_start_xmit`), in softirq context.
-    fn start_xmit(this: Pin<&Self>, dev: &NetDev, skb: SkBuff) -> TxOutcome;
+    /// Transmits `skb` (`ndo_start_xmit`), in softirq context. `more` says that the
+    /// stack will send more packets right away (`netdev_xmit_more`), so the doorbell
+    /// can wait for the last of them.
+    fn start_xmit(this: Pin<&Self>, dev: &NetDev, skb: SkBuff, more: bool) -> TxOutcome;
 
     /// Fills in interface statistics (`ndo_get_stats64`); must not sleep.
-    fn get_stats64(_this: Pin<&Self>, _dev: &NetDev, _stats: &mut Stats64) {}
+    fn get_stats64(_this: Pin<&Self>, _dev: &NetDev, _stats: &mut Stats64) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Changes the MAC address (`ndo_set_mac_address`), under RTNL. The layer has
     /// already copied it out of the `sockaddr`.
-    fn set_mac_address(_this: Pin<&Self>, _dev: &NetDev, _mac: &MacAddr) -> Result {
-        Err(EOPNOTSUPP)
+    fn set_mac_address(
+        _this: Pin<&Self>,
+        _dev: &NetDev,
+        _rtnl: &rtnl::Held<'_>,
+        _mac: &MacAddr,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// Programs the receive filters from the flags and address lists
+    /// Programs the receive filters from the flags and the multicast list
     /// (`ndo_set_rx_mode`), with the address list lock held: must not sleep.
-    fn set_rx_mode(_this: Pin<&Self>, _dev: &NetDev) {}
+    fn set_rx_mode(_this: Pin<&Self>, _dev: &NetDev, _mc: &McList<'_>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// The TX queue has been stopped longer than `watchdog_timeo` (`ndo_tx_timeout`), in
     /// timer context.
-    fn tx_timeout(_this: Pin<&Self>, _dev: &NetDev) {}
+    fn tx_timeout(_this: Pin<&Self>, _dev: &NetDev) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 }
 
 /// Recovers the device and its private data inside a net_device callback.
@@ -294,10 +153,7 @@ impl<T: Operations + ethtool::Operations> OpsTable<T> {
     unsafe extern "C" fn open(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: The core calls `ndo_open` only on a registered device.
         let (dev, this) = unsafe { callback_args::<T>(dev) };
-        match T::open(this, dev) {
-            Ok(()) => 0,
-            Err(e) => e.to_errno(),
-        }
+        from_result(|| T::open(this, dev).map(|()| 0))
     }
 
     /// # Safety
@@ -306,10 +162,7 @@ impl<T: Operations + ethtool::Operations> OpsTable<T> {
     unsafe extern "C" fn stop(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: The core calls `ndo_stop` only on a registered device.
         let (dev, this) = unsafe { callback_args::<T>(dev) };
-        match T::stop(this, dev) {
-            Ok(()) => 0,
-            Err(e) => e.to_errno(),
-        }
+        from_result(|| T::stop(this, dev).map(|()| 0))
     }
 
     /// # Safety
@@ -343,10 +196,10 @@ impl<T: Operations + ethtool::Operations> OpsTable<T> {
         for (m, d) in mac.iter_mut().zip(data.iter()) {
             *m = *d;
         }
-        match T::set_mac_address(this, dev, &mac) {
-            Ok(()) => 0,
-            Err(e) => e.to_errno(),
-        }
+        // SAFETY: The core calls `ndo_set_mac_address` with RTNL held
+        // (`dev_set_mac_address` asserts it), until this callback returns.
+        let rtnl = unsafe { rtnl::Held::new() };
+        from_result(|| T::set_mac_address(this, dev, &rtnl, &mac).map(|()| 0))
     }
 
     /// # Safety
@@ -355,7 +208,10 @@ impl<T: Operations + ethtool::Operations> OpsTable<T> {
     unsafe extern "C" fn set_rx_mode(dev: *mut bindings::net_device) {
         // SAFETY: The core calls this only on a registered device.
         let (dev, this) = unsafe { callback_args::<T>(dev) };
-        T::set_rx_mode(this, dev);
+        // SAFETY: The core calls `ndo_set_rx_mode` with the address list lock held
+        // (`__dev_set_rx_mode` runs under `netif_addr_lock_bh`), until it returns.
+        let mc = unsafe { McList::new(dev) };
+        T::set_rx_mode(this, dev, &mc);
     }
 
     /// # Safety
@@ -382,7 +238,10 @@ impl<T: Operations + ethtool::Operations> OpsTable<T> {
         };
         // SAFETY: The stack passes ownership of a valid skb to `ndo_start_xmit`.
         let skb = unsafe { SkBuff::from_raw(skb) };
-        match T::start_xmit(this, dev, skb) {
+        // SAFETY: Reads this CPU's softnet state, which the caller of `ndo_start_xmit`
+        // set for this packet.
+        let more = unsafe { bindings::re1000_netdev_xmit_more() };
+        match T::start_xmit(this, dev, skb, more) {
             TxOutcome::Consumed => bindings::netdev_tx_NETDEV_TX_OK,
             TxOutcome::Busy(skb) => {
                 // The stack requeues the skb it still owns.

@@ -10,7 +10,7 @@ use kernel::prelude::*;
 
 use super::{
     bindings,
-    netdev::NetDev, //
+    device::NetDev, //
 };
 
 /// What the stack asks of the device for one packet to transmit.

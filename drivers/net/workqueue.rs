@@ -34,6 +34,18 @@ pub(crate) trait DelayedWorkHandler: Sync {
 pub(crate) unsafe trait HasDelayedWork: DelayedWorkHandler + Sized {
     /// Offset of the `DelayedWork<Self>` field.
     const OFFSET: usize;
+
+    /// The work item inside `this`.
+    fn delayed_work(this: &Self) -> &DelayedWork<Self> {
+        // SAFETY: By the trait's contract a `DelayedWork<Self>` lives at `OFFSET` inside
+        // `*this`, so the pointer is in bounds, aligned and borrowed for as long as `this`.
+        unsafe {
+            &*core::ptr::from_ref(this)
+                .cast::<u8>()
+                .add(Self::OFFSET)
+                .cast::<DelayedWork<Self>>()
+        }
+    }
 }
 
 /// Declares which field of a type is its [`DelayedWork`].
@@ -63,8 +75,9 @@ macro_rules! impl_has_delayed_work {
 ///
 /// # Invariants
 ///
-/// `work` was initialised with `INIT_DELAYED_WORK` and `Self::run_raw`, and `self` lives
-/// inside a pinned `T` at `T::OFFSET`.
+/// `work` was initialised with `INIT_DELAYED_WORK` and `Self::run_raw`. It is queued only
+/// by [`Self::schedule`], so whenever `run_raw` runs, `self` lives inside a pinned `T` at
+/// `T::OFFSET`.
 #[repr(C)]
 #[pin_data(PinnedDrop)]
 pub(crate) struct DelayedWork<T: HasDelayedWork> {
@@ -95,11 +108,16 @@ impl<T: HasDelayedWork> DelayedWork<T> {
         self.work.get()
     }
 
-    /// Runs the handler after `delay` jiffies, or moves an already pending run to then.
-    /// Callable from any context, including hard interrupts.
-    pub(crate) fn schedule(&self, delay: Jiffies) {
-        // SAFETY: By the type invariant the work item is initialised.
-        unsafe { bindings::re1000_mod_delayed_work(self.as_raw(), delay) };
+    /// Runs `owner`'s handler after `delay` jiffies, or moves an already pending run to
+    /// then. Callable from any context, including hard interrupts.
+    ///
+    /// Only an owner can be scheduled, never a free-standing item: `run_raw` finds the
+    /// owner from the item's address, which is right only for the item inside it.
+    pub(crate) fn schedule(owner: Pin<&T>, delay: Jiffies) {
+        let work = T::delayed_work(&owner);
+        // SAFETY: By the type invariant the work item is initialised; it is the field at
+        // `T::OFFSET` of the pinned `owner`, which is what `run_raw` relies on.
+        unsafe { bindings::re1000_mod_delayed_work(work.as_raw(), delay) };
     }
 
     /// Cancels a pending run and waits for a running one to finish, even if it re-queues
@@ -116,8 +134,9 @@ impl<T: HasDelayedWork> DelayedWork<T> {
         // `work` is the first member of `delayed_work`, which is the first field of this
         // `repr(C)` struct, so both pointers are equal.
         let this = work.cast::<Self>();
-        // SAFETY: By the type invariant `this` lives at `T::OFFSET` inside a pinned `T`,
-        // which stays alive while the work can run (it is cancelled on drop).
+        // SAFETY: Only `schedule` queues the item, always the one at `T::OFFSET` inside a
+        // pinned `T` (type invariant), which stays alive while the work can run (it is
+        // cancelled on drop).
         let owner = unsafe { &*this.cast::<u8>().sub(T::OFFSET).cast::<T>() };
         // SAFETY: The owner is pinned (type invariant).
         T::run(unsafe { Pin::new_unchecked(owner) });

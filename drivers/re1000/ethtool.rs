@@ -8,6 +8,7 @@ use kernel::{
     sync::atomic::Relaxed, //
 };
 
+use crate::link_modes::SUPPORTED_SPEEDS;
 use crate::{
     hw::phy::Advertise,
     logic::itr::{
@@ -50,14 +51,6 @@ use crate::{
     DRIVER_VERSION, //
 };
 
-/// Link modes the copper parts support (10/100 half and full, 1000 full).
-const SUPPORTED_SPEEDS: u64 = link_mode::T10_HALF
-    | link_mode::T10_FULL
-    | link_mode::T100_HALF
-    | link_mode::T100_FULL
-    | link_mode::T1000_FULL;
-/// Advertised by default, as the C driver's AutoNeg=0x2F.
-pub(crate) const ADVERTISE_DEFAULT: u64 = SUPPORTED_SPEEDS;
 /// `ETHTOOL_COALESCE_RX_USECS`.
 const COALESCE_RX_USECS: u32 = 1 << 0;
 /// RMON histogram buckets: the PRC64..PRC1522 / PTC64..PTC1522 counters (SDM 13.7).
@@ -129,6 +122,8 @@ impl Operations for Adapter<'_> {
     const TEST_NAMES: &'static [&'static str] = &crate::selftest::NAMES;
     const RMON_RANGES: &'static [(u16, u16)] = &RMON_RANGES;
     const SUPPORTED_COALESCE_PARAMS: u32 = COALESCE_RX_USECS;
+    const REGS_LEN: usize = REGS_WORDS;
+    const EEPROM_LEN: usize = EEPROM_BYTES;
 
     fn get_drvinfo(this: Pin<&Self>, _dev: &NetDev, info: &mut DrvInfo) {
         info.set_driver("re1000");
@@ -149,10 +144,6 @@ impl Operations for Adapter<'_> {
                 Source::Zero => 0,
             };
         }
-    }
-
-    fn get_regs_len(_this: Pin<&Self>) -> usize {
-        REGS_WORDS
     }
 
     fn get_regs(this: Pin<&Self>, _dev: &NetDev, out: &mut [u32]) -> u32 {
@@ -187,10 +178,6 @@ impl Operations for Adapter<'_> {
         }
         // Layout version 1, PCI revision, device ID: what ethtool's e1000 decoder expects.
         (1 << 24) | (u32::from(this.pdev.revision_id()) << 16) | u32::from(this.pdev.device_id())
-    }
-
-    fn get_eeprom_len(_this: Pin<&Self>) -> usize {
-        EEPROM_BYTES
     }
 
     fn eeprom_magic(this: Pin<&Self>) -> u32 {

@@ -3,14 +3,7 @@
 //! The interrupt handler and the NAPI poll: the interrupt only masks the device and
 //! schedules NAPI; the poll cleans TX, then RX within the budget, and unmasks when done.
 
-use kernel::{
-    io::Io,
-    prelude::*,
-    sync::atomic::{
-        Atomic,
-        Relaxed, //
-    },
-};
+use kernel::{io::Io, prelude::*, sync::atomic::Relaxed};
 
 use crate::{
     impl_has_irq_line,
@@ -22,9 +15,10 @@ use crate::{
             IrqReturn, //
         },
         napi::{
-            Napi,
-            NapiPoll, //
+            NapiPoll,
+            Poll, //
         },
+        workqueue::DelayedWork,
     },
     netdev::Adapter,
     regs::*,
@@ -38,51 +32,6 @@ impl_has_napi! {
 
 impl_has_irq_line! {
     impl<'a> HasIrqLine for Adapter<'a> { irq }
-}
-
-/// What one interrupt's NAPI run has handled, for the dynamic interrupt rate. Reset by
-/// the interrupt that schedules the run; added to by its polls.
-pub(crate) struct NapiWork {
-    tx_packets: Atomic<u32>,
-    tx_bytes: Atomic<u64>,
-    rx_packets: Atomic<u32>,
-    rx_bytes: Atomic<u64>,
-}
-
-impl NapiWork {
-    pub(crate) fn new() -> Self {
-        Self {
-            tx_packets: Atomic::new(0),
-            tx_bytes: Atomic::new(0),
-            rx_packets: Atomic::new(0),
-            rx_bytes: Atomic::new(0),
-        }
-    }
-
-    fn reset(&self) {
-        self.tx_packets.store(0, Relaxed);
-        self.tx_bytes.store(0, Relaxed);
-        self.rx_packets.store(0, Relaxed);
-        self.rx_bytes.store(0, Relaxed);
-    }
-
-    fn add(packets: &Atomic<u32>, bytes: &Atomic<u64>, p: u32, b: u64) {
-        if p != 0 {
-            packets.store(packets.load(Relaxed).saturating_add(p), Relaxed);
-            bytes.store(bytes.load(Relaxed).saturating_add(b), Relaxed);
-        }
-    }
-
-    fn totals(&self) -> (itr::Work, itr::Work) {
-        let w = |p: &Atomic<u32>, b: &Atomic<u64>| itr::Work {
-            packets: p.load(Relaxed),
-            bytes: b.load(Relaxed),
-        };
-        (
-            w(&self.tx_packets, &self.tx_bytes),
-            w(&self.rx_packets, &self.rx_bytes),
-        )
-    }
 }
 
 impl Adapter<'_> {
@@ -127,12 +76,7 @@ impl Adapter<'_> {
             return true;
         };
         let done = ring.clean(budget);
-        NapiWork::add(
-            &self.napi_work.tx_packets,
-            &self.napi_work.tx_bytes,
-            done.packets,
-            done.bytes.into(),
-        );
+        self.napi_work.add_tx(done.packets, done.bytes.into());
         if done.packets > 0 {
             self.netdev.completed_queue(done.packets, done.bytes);
             stats::add(&self.stats.tx_packets, done.packets.into());
@@ -148,7 +92,7 @@ impl Adapter<'_> {
         !ring.busy() || done.packets == 0
     }
 
-    fn clean_rx(&self, napi: &Napi<Self>, budget: u32) -> u32 {
+    fn clean_rx(&self, napi: &Poll<'_>, budget: u32) -> u32 {
         let mut guard = self.rx_ring.lock();
         let Some(ring) = (*guard).as_mut() else {
             return 0;
@@ -158,12 +102,7 @@ impl Adapter<'_> {
         if out.refilled {
             self.hw.set_rx_tail(ring.tail());
         }
-        NapiWork::add(
-            &self.napi_work.rx_packets,
-            &self.napi_work.rx_bytes,
-            out.packets,
-            out.bytes,
-        );
+        self.napi_work.add_rx(out.packets, out.bytes);
         stats::add(&self.stats.rx_packets, out.packets.into());
         stats::add(&self.stats.rx_bytes, out.bytes);
         stats::add(&self.stats.rx_errors, out.errors.into());
@@ -188,7 +127,7 @@ impl IrqHandler for Adapter<'_> {
             return IrqReturn::Handled;
         }
         if icr & (irq_cause::LSC | irq_cause::RXSEQ) != 0 {
-            this.watchdog.schedule(1);
+            DelayedWork::schedule(this, 1);
         }
         this.irq_disable();
         this.napi_work.reset();
@@ -200,10 +139,10 @@ impl IrqHandler for Adapter<'_> {
 }
 
 impl NapiPoll for Adapter<'_> {
-    fn poll(this: Pin<&Self>, napi: &Napi<Self>, budget: u32) -> u32 {
+    fn poll(this: Pin<&Self>, napi: Poll<'_>, budget: u32) -> u32 {
         stats::add(&this.stats.napi_polls, 1);
         let tx_clean = this.clean_tx(budget);
-        let rx_done = this.clean_rx(napi, budget);
+        let rx_done = this.clean_rx(&napi, budget);
         if !tx_clean || rx_done >= budget {
             return budget;
         }

@@ -14,7 +14,10 @@ use crate::{
     logic,
     net::{
         rtnl,
-        workqueue::DelayedWorkHandler, //
+        workqueue::{
+            DelayedWork,
+            DelayedWorkHandler, //
+        },
     },
     netdev::Adapter, //
 };
@@ -75,7 +78,7 @@ impl DelayedWorkHandler for Adapter<'_> {
             this.check_tx_hang();
         }
         if this.handle_reset() {
-            this.watchdog.schedule(1);
+            DelayedWork::schedule(this, 1);
             return;
         }
         this.update_hw_stats();
@@ -96,7 +99,7 @@ impl DelayedWorkHandler for Adapter<'_> {
             netdev.carrier_off();
         }
         if this.running.load(Relaxed) {
-            this.watchdog.schedule(msecs_to_jiffies(WATCHDOG_PERIOD_MS));
+            DelayedWork::schedule(this, msecs_to_jiffies(WATCHDOG_PERIOD_MS));
         }
     }
 }

@@ -21,7 +21,6 @@ use crate::{
         stats::HwStats,
         Hw, //
     },
-    irq::NapiWork,
     logic::ring::{
         self,
         DEFAULT_DESCRIPTORS, //
@@ -31,17 +30,20 @@ use crate::{
         filter,
         itr, //
     },
+    napi_work::NapiWork,
     net::{
         bh,
         irq::IrqLine,
         napi::Napi,
         netdev::{
             MacAddr,
+            McList,
             NetDev,
             Operations,
             Stats64,
             TxOutcome, //
         },
+        rtnl,
         skb::SkBuff,
         workqueue::DelayedWork, //
     },
@@ -149,7 +151,7 @@ impl<'a> Adapter<'a> {
         try_pin_init!(Self {
             watchdog <- DelayedWork::new(),
             irq: IrqLine::new(irq),
-            napi <- Napi::new(netdev),
+            napi <- Napi::new(),
             tx_ring <- new_spinlock!(None, "re1000_tx_ring"),
             rx_ring <- new_spinlock!(None, "re1000_rx_ring"),
             tx_ring_size: Atomic::new(DEFAULT_DESCRIPTORS),
@@ -173,7 +175,7 @@ impl<'a> Adapter<'a> {
             fc_rx: Atomic::new(false),
             fc_tx: Atomic::new(false),
             autoneg: Atomic::new(true),
-            advertising: Atomic::new(crate::ethtool::ADVERTISE_DEFAULT),
+            advertising: Atomic::new(crate::link_modes::ADVERTISE_DEFAULT),
             irq_testing: Atomic::new(false),
             irq_test_causes: Atomic::new(0),
             mta_shadow: [const { Atomic::new(0) }; filter::MTA_WORDS],
@@ -182,6 +184,7 @@ impl<'a> Adapter<'a> {
             pdev,
             hw,
         })
+        .pin_chain(move |this| Napi::add(this, netdev))
     }
 
     /// Takes the ring sizes from the module parameters, falling back to the default
@@ -319,7 +322,7 @@ impl Operations for Adapter<'_> {
     fn open(this: Pin<&Self>, dev: &NetDev) -> Result {
         this.hw.set_link_up();
         this.up()?;
-        if let Err(e) = this.irq.request(c"re1000") {
+        if let Err(e) = IrqLine::request(this, c"re1000") {
             this.down();
             return Err(e);
         }
@@ -327,7 +330,7 @@ impl Operations for Adapter<'_> {
         this.running.store(true, Relaxed);
         this.irq_enable();
         // Check the link now rather than in 2 s, so carrier follows at once.
-        this.watchdog.schedule(0);
+        DelayedWork::schedule(this, 0);
         dev.start_queue();
         Ok(())
     }
@@ -344,7 +347,7 @@ impl Operations for Adapter<'_> {
         Ok(())
     }
 
-    fn start_xmit(this: Pin<&Self>, dev: &NetDev, skb: SkBuff) -> TxOutcome {
+    fn start_xmit(this: Pin<&Self>, dev: &NetDev, skb: SkBuff, more: bool) -> TxOutcome {
         let Ok(mut skb) = skb.pad_to(MIN_FRAME_LEN) else {
             // `skb_put_padto` freed it.
             stats::add(&this.stats.tx_dropped, 1);
@@ -378,7 +381,7 @@ impl Operations for Adapter<'_> {
             dev.stop_queue();
         }
         // One doorbell per batch: the stack tells us when more packets follow.
-        if !dev.xmit_more() || dev.queue_stopped() {
+        if !more || dev.queue_stopped() {
             this.hw.set_tx_tail(ring.tail());
         }
         TxOutcome::Consumed
@@ -388,22 +391,27 @@ impl Operations for Adapter<'_> {
         this.stats.fill(stats, &this.hw_stats);
     }
 
-    fn set_mac_address(this: Pin<&Self>, dev: &NetDev, mac: &MacAddr) -> Result {
+    fn set_mac_address(
+        this: Pin<&Self>,
+        dev: &NetDev,
+        rtnl: &rtnl::Held<'_>,
+        mac: &MacAddr,
+    ) -> Result {
         if !logic::mac::is_valid_station_address(mac) {
             return Err(EADDRNOTAVAIL);
         }
-        dev.set_mac_address(mac);
+        dev.set_mac_address(rtnl, mac);
         this.hw.set_receive_address(mac);
         Ok(())
     }
 
-    fn set_rx_mode(this: Pin<&Self>, dev: &NetDev) {
+    fn set_rx_mode(this: Pin<&Self>, dev: &NetDev, mc: &McList<'_>) {
         // Secondary unicast addresses are not filtered in hardware (IFF_UNICAST_FLT is
         // not set), so the core switches to promiscuous mode for them.
         let promisc = dev.promiscuous();
         let all_multi = promisc || dev.all_multicast();
         let mut mta = [0u32; filter::MTA_WORDS];
-        dev.for_each_mc_addr(|addr| filter::mta_set(&mut mta, addr));
+        mc.for_each(|addr| filter::mta_set(&mut mta, addr));
         this.hw.set_multicast_table(&mta);
         for (shadow, word) in this.mta_shadow.iter().zip(mta) {
             shadow.store(word, Relaxed);
@@ -417,6 +425,6 @@ impl Operations for Adapter<'_> {
         stats::add(&this.stats.tx_timeout_count, 1);
         dev_warn!(this.pdev, "{}: TX timeout, resetting\n", dev.name());
         this.reset_requested.store(true, Relaxed);
-        this.watchdog.schedule(0);
+        DelayedWork::schedule(this, 0);
     }
 }

@@ -17,6 +17,7 @@ use crate::{
     logic::eeprom,
     net::{
         bh,
+        irq::IrqLine,
         netdev::{
             NetDev,
             Operations, //
@@ -97,9 +98,9 @@ impl Adapter<'_> {
 
     /// Raises each interrupt cause by ICS with only that cause unmasked and checks that
     /// the interrupt arrives. 0 on success, else the first cause that did not.
-    fn interrupt_test(&self) -> u64 {
+    fn interrupt_test(self: Pin<&Self>) -> u64 {
         self.irq_testing.store(true, Relaxed);
-        if self.irq.request(c"re1000-test").is_err() {
+        if IrqLine::request(self, c"re1000-test").is_err() {
             self.irq_testing.store(false, Relaxed);
             return 1;
         }

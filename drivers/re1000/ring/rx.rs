@@ -8,6 +8,10 @@ use kernel::{
         Device, //
     },
     prelude::*,
+    sync::barrier::{
+        dma_mb,
+        Read, //
+    },
 };
 
 use crate::{
@@ -20,14 +24,10 @@ use crate::{
     },
     net::{
         dma::{
-            dma_rmb,
             DescRing,
             RxBuffer, //
         },
-        napi::{
-            HasNapi,
-            Napi, //
-        },
+        napi::Poll,
         netdev::NetDev,
         skb::SkBuff,
     },
@@ -134,9 +134,9 @@ impl<'a> RxRing<'a> {
 
     /// Receives up to `budget` frames into the stack. Frames of `copybreak` bytes or
     /// less are copied so that their buffer is reused.
-    pub(crate) fn clean<T: HasNapi>(
+    pub(crate) fn clean(
         &mut self,
-        napi: &Napi<T>,
+        napi: &Poll<'_>,
         netdev: &NetDev,
         budget: u32,
         copybreak: u32,
@@ -150,7 +150,8 @@ impl<'a> RxRing<'a> {
             if !wb.done() {
                 break;
             }
-            dma_rmb();
+            // The rest of the descriptor is read after the DD bit that said it is done.
+            dma_mb(Read);
             self.next_to_clean = ring::next(i, count);
             since_refill += 1;
             self.receive_one(i, wb, napi, netdev, copybreak, &mut out);
@@ -167,11 +168,11 @@ impl<'a> RxRing<'a> {
         out
     }
 
-    fn receive_one<T: HasNapi>(
+    fn receive_one(
         &mut self,
         i: u32,
         wb: RxWriteback,
-        napi: &Napi<T>,
+        napi: &Poll<'_>,
         netdev: &NetDev,
         copybreak: u32,
         out: &mut RxCleaned,
@@ -236,7 +237,7 @@ impl RxRing<'_> {
             if !wb.done() {
                 break;
             }
-            dma_rmb();
+            dma_mb(Read);
             self.next_to_clean = ring::next(i, count);
             if let Some(buf) = self.buffers.get(i as usize).and_then(Option::as_ref) {
                 buf.inspect(u32::from(wb.length), &mut f);
@@ -248,7 +249,7 @@ impl RxRing<'_> {
     }
 }
 
-fn deliver<T: HasNapi>(mut skb: SkBuff, napi: &Napi<T>, netdev: &NetDev) {
+fn deliver(mut skb: SkBuff, napi: &Poll<'_>, netdev: &NetDev) {
     // The hardware's checksum is not used: the skb stays CHECKSUM_NONE.
     skb.eth_type_trans(netdev);
     napi.gro_receive(skb);

@@ -8,6 +8,10 @@ use kernel::{
         Device, //
     },
     prelude::*,
+    sync::barrier::{
+        dma_mb,
+        Read, //
+    },
 };
 
 use crate::{
@@ -272,7 +276,8 @@ impl<'a> TxRing<'a> {
             if !desc::tx_done(&self.descs.read(i)) {
                 break;
             }
-            crate::net::dma::dma_rmb();
+            // The buffer is released only after the DD bit that said it is sent.
+            dma_mb(Read);
             if let Some(buf) = self.buffers.get_mut(i as usize).and_then(Option::take) {
                 let TxBuffer { mapping, sent } = buf;
                 drop(mapping);
