@@ -148,7 +148,19 @@ impl Operations for Adapter<'_> {
 
     fn get_regs(this: Pin<&Self>, _dev: &NetDev, out: &mut [u32]) -> u32 {
         let bar = &this.hw.bar;
-        let phy = |reg| u32::from(this.hw.read_phy(reg).unwrap_or(0));
+        // A PHY that does not answer leaves its words 0 in the dump, as in C, but says so.
+        let phy = |reg: u8| match this.hw.read_phy(reg) {
+            Ok(v) => u32::from(v),
+            Err(e) => {
+                dev_warn!(
+                    this.pdev,
+                    "register dump: PHY register {:#x}: {:?}\n",
+                    reg,
+                    e
+                );
+                0
+            }
+        };
         let mut regs = [0u32; REGS_WORDS];
         regs[0] = bar.read(regs::CTRL).into_raw();
         regs[1] = bar.read(regs::STATUS).into_raw();

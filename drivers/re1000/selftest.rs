@@ -4,7 +4,13 @@
 //! Offline tests stop the interface's data path, test, then restore it.
 
 use kernel::{
-    io::Io,
+    io::{
+        register::{
+            Register,
+            RegisterArray, //
+        },
+        Io,
+    },
     prelude::*,
     sync::atomic::Relaxed,
     time::{
@@ -47,6 +53,9 @@ const PATTERNS: [u32; 4] = [0x5A5A_5A5A, 0xA5A5_A5A5, 0x0000_0000, 0xFFFF_FFFF];
 /// Loopback frames and their size (as `e1000_run_loopback_test`).
 const LOOPBACK_FRAMES: u32 = 64;
 const LOOPBACK_LEN: usize = 1024;
+/// The writable bits of RDLEN and TDLEN: 19:7, lengths in units of 128 bytes.
+const DESC_RING_LEN_MASK: u32 = 0x000F_FF80;
+
 /// PHY control for loopback at 1000 Mb/s full duplex (`e1000_phy_loopback`: 0x4140).
 const PHY_LOOPBACK_1000_FULL: u16 = 0x4140;
 
@@ -61,26 +70,23 @@ impl Adapter<'_> {
                     && bar.try_read32(offset).map(|v| v & mask) == Ok(p & mask)
             })
         };
-        // RDBAH/TDBAH: all bits; RDLEN/TDLEN: bits 19:7 (SDM 13.4.27, 13.4.40).
+        // RDBAH/TDBAH: all bits; RDLEN/TDLEN: bits 19:7, a multiple of 128 bytes
+        // (SDM 13.4.27, 13.4.40).
         let singles = [
-            (0x2804, u32::MAX),
-            (0x3804, u32::MAX),
-            (0x2808, 0x000F_FF80),
-            (0x3808, 0x000F_FF80),
+            (regs::RDBAH::OFFSET, u32::MAX),
+            (regs::TDBAH::OFFSET, u32::MAX),
+            (regs::RDLEN::OFFSET, DESC_RING_LEN_MASK),
+            (regs::TDLEN::OFFSET, DESC_RING_LEN_MASK),
         ];
         for (offset, mask) in singles {
             if !check(offset, mask) {
                 return offset as u64;
             }
         }
-        for i in 0..16 {
-            let offset = 0x5400 + 8 * i;
-            if !check(offset, u32::MAX) {
-                return offset as u64;
-            }
-        }
-        for i in 0..128 {
-            let offset = 0x5200 + 4 * i;
+        // Every receive address (low words) and every multicast table word.
+        let ral = (0..regs::RAL::SIZE).map(|i| regs::RAL::OFFSET + i * regs::RAL::STRIDE);
+        let mta = (0..regs::MTA::SIZE).map(|i| regs::MTA::OFFSET + i * regs::MTA::STRIDE);
+        for offset in Iterator::chain(ral, mta) {
             if !check(offset, u32::MAX) {
                 return offset as u64;
             }
