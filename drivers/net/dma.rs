@@ -20,6 +20,10 @@ use kernel::{
         DataDirection, //
     },
     prelude::*,
+    transmute::{
+        AsBytes,
+        FromBytes, //
+    },
 };
 
 use super::{
@@ -28,30 +32,33 @@ use super::{
     skb::SkBuff, //
 };
 
-/// A 16-byte hardware descriptor as two little-endian 64-bit words.
-pub(crate) type RawDesc = [u64; 2];
-
 fn raw_dev(dev: &Device<Bound>) -> *mut bindings::device {
     // `Device` is a transparent wrapper of `struct device`.
     core::ptr::from_ref(dev).cast_mut().cast()
 }
 
-/// A ring of descriptors in coherent DMA memory that the device reads and writes.
+/// A ring of descriptors `D` in coherent DMA memory that the device reads and writes.
+/// The descriptor format is the driver's (`D` is plain data of the device's layout).
 ///
 /// # Invariants
 ///
-/// `mem` holds exactly `count` descriptors.
-pub(crate) struct DescRing {
-    mem: Coherent<[RawDesc]>,
+/// `mem` holds exactly `count` descriptors, `bytes` bytes.
+pub(crate) struct DescRing<D: AsBytes + FromBytes + Copy + Default> {
+    mem: Coherent<[D]>,
     count: u32,
+    bytes: u32,
 }
 
-impl DescRing {
+impl<D: AsBytes + FromBytes + Copy + Default> DescRing<D> {
     /// Allocates a zeroed ring of `count` descriptors.
     pub(crate) fn new(dev: &Device<Bound>, count: u32) -> Result<Self> {
         let len = usize::try_from(count).map_err(|_| EINVAL)?;
-        let mem = Coherent::<RawDesc>::zeroed_slice(dev, len, GFP_KERNEL)?;
-        Ok(Self { mem, count })
+        let bytes = len
+            .checked_mul(core::mem::size_of::<D>())
+            .and_then(|b| u32::try_from(b).ok())
+            .ok_or(EINVAL)?;
+        let mem = Coherent::<D>::zeroed_slice(dev, len, GFP_KERNEL)?;
+        Ok(Self { mem, count, bytes })
     }
 
     /// Number of descriptors.
@@ -66,30 +73,31 @@ impl DescRing {
 
     /// Size in bytes, for the length register.
     pub(crate) fn size_bytes(&self) -> u32 {
-        self.count * 16
+        self.bytes
     }
 
-    fn slot(&self, i: u32) -> Option<*mut RawDesc> {
+    fn slot(&self, i: u32) -> Option<*mut D> {
         if i >= self.count {
             return None;
         }
-        let base: *mut RawDesc = self.mem.as_mut_ptr().cast();
+        let base: *mut D = self.mem.as_mut_ptr().cast();
         // `i < count`, so the result stays inside the allocation.
         Some(base.wrapping_add(i as usize))
     }
 
     /// Reads descriptor `i` as the device last wrote it; zeros if `i` is out of range.
-    pub(crate) fn read(&self, i: u32) -> RawDesc {
+    pub(crate) fn read(&self, i: u32) -> D {
         match self.slot(i) {
             // SAFETY: `p` is inside the live allocation; the device may write it
-            // concurrently, so the read is volatile.
+            // concurrently, so the read is volatile. Any bytes are a valid `D`
+            // (`FromBytes`).
             Some(p) => unsafe { p.read_volatile() },
-            None => [0; 2],
+            None => D::default(),
         }
     }
 
     /// Writes descriptor `i`; ignored if `i` is out of range.
-    pub(crate) fn write(&self, i: u32, desc: RawDesc) {
+    pub(crate) fn write(&self, i: u32, desc: D) {
         if let Some(p) = self.slot(i) {
             // SAFETY: `p` is inside the live allocation; volatile because the device
             // reads it.

@@ -16,6 +16,7 @@ use super::{
     MacType, //
 };
 use crate::{
+    logic::desc::RawDesc,
     net::dma::DescRing,
     regs::*, //
 };
@@ -35,7 +36,7 @@ const RADV_DELAY: u16 = 8;
 
 impl Hw<'_> {
     /// Points the transmit unit at `ring` and enables it.
-    pub(crate) fn configure_tx(&self, ring: &DescRing) {
+    pub(crate) fn configure_tx(&self, ring: &DescRing<RawDesc>) {
         let bar = &self.bar;
         let addr = ring.dma_address();
         bar.write_reg(TDBAL::from_raw(addr as u32));
@@ -65,7 +66,7 @@ impl Hw<'_> {
 
     /// Points the receive unit at `ring`, hands it descriptors up to `tail` and enables
     /// it with 2048-byte buffers, broadcast accepted and the CRC stripped.
-    pub(crate) fn configure_rx(&self, ring: &DescRing, tail: u32, itr: u32) {
+    pub(crate) fn configure_rx(&self, ring: &DescRing<RawDesc>, tail: u32, itr: u32) {
         let bar = &self.bar;
         bar.write_reg(RCTL::zeroed());
         bar.write_reg(RDTR::zeroed());

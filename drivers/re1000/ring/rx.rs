@@ -18,6 +18,7 @@ use crate::{
     logic::{
         desc::{
             self,
+            RawDesc,
             RxWriteback, //
         },
         ring, //
@@ -64,7 +65,7 @@ pub(crate) struct RxCleaned {
 /// with the buffer in the same slot of `buffers`; RDT is `next_to_use`.
 pub(crate) struct RxRing<'a> {
     dev: &'a Device<Bound>,
-    descs: DescRing,
+    descs: DescRing<RawDesc>,
     buffers: KVec<Option<RxBuffer<'a>>>,
     next_to_use: u32,
     next_to_clean: u32,
@@ -96,7 +97,7 @@ impl<'a> RxRing<'a> {
         Ok(ring)
     }
 
-    pub(crate) fn descs(&self) -> &DescRing {
+    pub(crate) fn descs(&self) -> &DescRing<RawDesc> {
         &self.descs
     }
 

@@ -16,7 +16,10 @@ use kernel::{
 
 use crate::{
     logic::{
-        desc,
+        desc::{
+            self,
+            RawDesc, //
+        },
         offload::{
             self,
             Offload, //
@@ -144,7 +147,7 @@ pub(crate) enum TxError {
 /// slot of its last descriptor. All other slots are `None`.
 pub(crate) struct TxRing<'a> {
     dev: &'a Device<Bound>,
-    descs: DescRing,
+    descs: DescRing<RawDesc>,
     buffers: KVec<Option<TxBuffer<'a>>>,
     next_to_use: u32,
     next_to_clean: u32,
@@ -170,7 +173,7 @@ impl<'a> TxRing<'a> {
         })
     }
 
-    pub(crate) fn descs(&self) -> &DescRing {
+    pub(crate) fn descs(&self) -> &DescRing<RawDesc> {
         &self.descs
     }
 
