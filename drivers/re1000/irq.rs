@@ -98,10 +98,7 @@ impl Adapter<'_> {
             return 0;
         };
         let copybreak = crate::copybreak();
-        let out = ring.clean(napi, self.netdev, budget, copybreak);
-        if out.refilled {
-            self.hw.set_rx_tail(ring.tail());
-        }
+        let out = ring.clean(napi, self.netdev, &self.hw, budget, copybreak);
         self.napi_work.add_rx(out.packets, out.bytes);
         stats::add(&self.stats.rx_packets, out.packets.into());
         stats::add(&self.stats.rx_bytes, out.bytes);

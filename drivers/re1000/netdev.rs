@@ -382,7 +382,7 @@ impl Operations for Adapter<'_> {
         }
         // One doorbell per batch: the stack tells us when more packets follow.
         if !more || dev.queue_stopped() {
-            this.hw.set_tx_tail(ring.tail());
+            ring.kick(&this.hw);
         }
         TxOutcome::Consumed
     }

@@ -190,7 +190,7 @@ impl Adapter<'_> {
                     }
                     sent += 1;
                 }
-                self.hw.set_tx_tail(ring.tail());
+                ring.kick(&self.hw);
             }
         }
         if sent != LOOPBACK_FRAMES {
@@ -204,7 +204,7 @@ impl Adapter<'_> {
             if let Some(ring) = (*guard).as_mut() {
                 // Frames of another length are the peer's traffic, which the MAC
                 // still receives in PHY loopback.
-                ring.poll_raw(self.netdev, |data| {
+                ring.poll_raw(self.netdev, &self.hw, |data| {
                     if data.len() == LOOPBACK_LEN {
                         received += 1;
                         if data != frame {
@@ -212,7 +212,6 @@ impl Adapter<'_> {
                         }
                     }
                 });
-                self.hw.set_rx_tail(ring.tail());
             }
             drop(guard);
             drop(bh);

@@ -15,6 +15,7 @@ use kernel::{
 };
 
 use crate::{
+    hw::Hw,
     logic::{
         desc::{
             self,
@@ -53,8 +54,6 @@ pub(crate) struct RxCleaned {
     pub(crate) length_errors: u32,
     pub(crate) copybreak: u32,
     pub(crate) alloc_failed: u32,
-    /// RDT must be written with [`RxRing::tail`].
-    pub(crate) refilled: bool,
 }
 
 /// The receive ring.
@@ -101,14 +100,21 @@ impl<'a> RxRing<'a> {
         &self.descs
     }
 
-    /// The value for RDT.
+    /// The value for RDT, for programming the receive unit.
     pub(crate) fn tail(&self) -> u32 {
         self.next_to_use
     }
 
+    /// Hands the armed descriptors to the device (RDT), as `e1000_alloc_rx_buffers`
+    /// does after refilling.
+    fn kick(&self, hw: &Hw<'_>) {
+        hw.set_rx_tail(self.next_to_use);
+    }
+
     /// Arms every free descriptor, reusing a buffer left in its slot or allocating one.
-    /// Returns how many allocations failed (the rest is retried next poll).
-    pub(crate) fn refill(&mut self, netdev: &NetDev) -> u32 {
+    /// Returns how many allocations failed (the rest is retried next poll). The caller
+    /// kicks the device.
+    fn refill(&mut self, netdev: &NetDev) -> u32 {
         let count = self.descs.count();
         let mut failed = 0;
         while ring::unused(self.next_to_clean, self.next_to_use, count) > 0 {
@@ -133,18 +139,21 @@ impl<'a> RxRing<'a> {
         failed
     }
 
-    /// Receives up to `budget` frames into the stack. Frames of `copybreak` bytes or
-    /// less are copied so that their buffer is reused.
+    /// Receives up to `budget` frames into the stack, refills the ring and hands the
+    /// new buffers to the device. Frames of `copybreak` bytes or less are copied so
+    /// that their buffer is reused.
     pub(crate) fn clean(
         &mut self,
         napi: &Poll<'_>,
         netdev: &NetDev,
+        hw: &Hw<'_>,
         budget: u32,
         copybreak: u32,
     ) -> RxCleaned {
         let mut out = RxCleaned::default();
         let count = self.descs.count();
         let mut since_refill = 0;
+        let mut refilled = false;
         while out.packets < budget && self.next_to_clean != self.next_to_use {
             let i = self.next_to_clean;
             let wb = RxWriteback::decode(&self.descs.read(i));
@@ -158,13 +167,16 @@ impl<'a> RxRing<'a> {
             self.receive_one(i, wb, napi, netdev, copybreak, &mut out);
             if since_refill >= REFILL_BATCH {
                 out.alloc_failed += self.refill(netdev);
-                out.refilled = true;
+                refilled = true;
                 since_refill = 0;
             }
         }
         if since_refill > 0 {
             out.alloc_failed += self.refill(netdev);
-            out.refilled = true;
+            refilled = true;
+        }
+        if refilled {
+            self.kick(hw);
         }
         out
     }
@@ -228,8 +240,14 @@ impl<'a> RxRing<'a> {
 
 impl RxRing<'_> {
     /// Hands each received frame's bytes to `f` without building skbs, re-arming every
-    /// buffer (self-test, with NAPI off). Returns how many frames were seen.
-    pub(crate) fn poll_raw(&mut self, netdev: &NetDev, mut f: impl FnMut(&[u8])) -> u32 {
+    /// buffer and kicking the device (self-test, with NAPI off). Returns how many
+    /// frames were seen.
+    pub(crate) fn poll_raw(
+        &mut self,
+        netdev: &NetDev,
+        hw: &Hw<'_>,
+        mut f: impl FnMut(&[u8]),
+    ) -> u32 {
         let count = self.descs.count();
         let mut seen = 0;
         while self.next_to_clean != self.next_to_use {
@@ -246,6 +264,7 @@ impl RxRing<'_> {
             }
         }
         self.refill(netdev);
+        self.kick(hw);
         seen
     }
 }

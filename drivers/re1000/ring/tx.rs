@@ -15,6 +15,7 @@ use kernel::{
 };
 
 use crate::{
+    hw::Hw,
     logic::{
         desc::{
             self,
@@ -182,9 +183,9 @@ impl<'a> TxRing<'a> {
         ring::unused(self.next_to_clean, self.next_to_use, self.descs.count())
     }
 
-    /// Where the next packet goes; the value for TDT.
-    pub(crate) fn tail(&self) -> u32 {
-        self.next_to_use
+    /// Hands the queued descriptors to the device (TDT): once per batch of packets.
+    pub(crate) fn kick(&self, hw: &Hw<'_>) {
+        hw.set_tx_tail(self.next_to_use);
     }
 
     /// Whether the device still owns descriptors.
