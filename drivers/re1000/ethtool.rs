@@ -8,7 +8,6 @@ use kernel::{
     sync::atomic::Relaxed, //
 };
 
-use crate::link_modes::SUPPORTED_SPEEDS;
 use crate::{
     hw::phy::Advertise,
     logic::itr::{
@@ -49,6 +48,13 @@ use crate::{
         phy, //
     },
     DRIVER_VERSION, //
+};
+use crate::{
+    link_config::{
+        self,
+        FlowControl, //
+    },
+    link_modes::SUPPORTED_SPEEDS,
 };
 
 /// `ETHTOOL_COALESCE_RX_USECS`.
@@ -287,21 +293,26 @@ impl Operations for Adapter<'_> {
     }
 
     fn get_pauseparam(this: Pin<&Self>, _dev: &NetDev) -> PauseParam {
+        let fc = this.link_config.get().fc;
         PauseParam {
-            autoneg: this.fc_autoneg.load(Relaxed),
-            rx: this.fc_rx.load(Relaxed),
-            tx: this.fc_tx.load(Relaxed),
+            autoneg: fc.autoneg,
+            rx: fc.rx,
+            tx: fc.tx,
         }
     }
 
     fn set_pauseparam(this: Pin<&Self>, _dev: &NetDev, pause: &PauseParam) -> Result {
-        if pause.autoneg && !this.autoneg.load(Relaxed) {
+        let mut config = this.link_config.get();
+        if pause.autoneg && !config.autoneg {
             // Pause autonegotiation needs link autonegotiation (as the C driver).
             return Err(EINVAL);
         }
-        this.fc_autoneg.store(pause.autoneg, Relaxed);
-        this.fc_rx.store(pause.rx, Relaxed);
-        this.fc_tx.store(pause.tx, Relaxed);
+        config.fc = FlowControl {
+            autoneg: pause.autoneg,
+            rx: pause.rx,
+            tx: pause.tx,
+        };
+        this.link_config.set(config);
         if this.running.load(Relaxed) {
             this.hw.set_flow_control(pause.rx, pause.tx);
         }
@@ -366,17 +377,18 @@ impl Operations for Adapter<'_> {
     fn get_link_ksettings(this: Pin<&Self>, dev: &NetDev) -> Result<LinkSettings> {
         let link = this.hw.link_status();
         let up = dev.carrier_ok() && link.up;
-        let mut advertising = this.advertising.load(Relaxed) | link_mode::TP;
-        if this.autoneg.load(Relaxed) {
+        let config = this.link_config.get();
+        let mut advertising = config.advertising | link_mode::TP;
+        if config.autoneg {
             advertising |= link_mode::AUTONEG;
         }
-        if this.fc_rx.load(Relaxed) || this.fc_tx.load(Relaxed) {
+        if config.fc.any() {
             advertising |= link_mode::PAUSE;
         }
         Ok(LinkSettings {
             speed: if up { link.speed_mbps } else { u32::MAX },
             full_duplex: up.then_some(link.full_duplex),
-            autoneg: this.autoneg.load(Relaxed),
+            autoneg: config.autoneg,
             supported: SUPPORTED_SPEEDS | link_mode::AUTONEG | link_mode::TP | link_mode::PAUSE,
             advertising,
             phy_address: crate::regs::phy::ADDRESS,
@@ -384,6 +396,7 @@ impl Operations for Adapter<'_> {
     }
 
     fn set_link_ksettings(this: Pin<&Self>, _dev: &NetDev, s: &LinkSettings) -> Result {
+        let config = this.link_config.get();
         if s.autoneg {
             let speeds = s.advertising & SUPPORTED_SPEEDS;
             if speeds == 0 {
@@ -395,10 +408,13 @@ impl Operations for Adapter<'_> {
                 half_100: speeds & link_mode::T100_HALF != 0,
                 full_100: speeds & link_mode::T100_FULL != 0,
                 full_1000: speeds & link_mode::T1000_FULL != 0,
-                pause: this.fc_rx.load(Relaxed) || this.fc_tx.load(Relaxed),
+                pause: config.fc.any(),
             })?;
-            this.advertising.store(speeds, Relaxed);
-            this.autoneg.store(true, Relaxed);
+            this.link_config.set(link_config::Config {
+                autoneg: true,
+                advertising: speeds,
+                ..config
+            });
             return Ok(());
         }
         // Forced: 10 or 100 Mb/s only; gigabit copper requires autonegotiation
@@ -410,15 +426,15 @@ impl Operations for Adapter<'_> {
             _ => return Err(EINVAL),
         };
         this.hw.force_speed_duplex(speed_100, full)?;
-        this.autoneg.store(false, Relaxed);
+        this.link_config.set(link_config::Config {
+            autoneg: false,
+            ..config
+        });
         Ok(())
     }
 
     fn get_rx_usecs(this: Pin<&Self>, _dev: &NetDev) -> Result<u32> {
-        Ok(itr::to_usecs(itr::Itr {
-            setting: this.itr_setting.load(Relaxed),
-            rate: this.itr_rate.load(Relaxed),
-        }))
+        Ok(itr::to_usecs(this.itr.get()))
     }
 
     fn set_rx_usecs(this: Pin<&Self>, _dev: &NetDev, usecs: u32, extack: &mut ExtAck) -> Result {
@@ -429,8 +445,7 @@ impl Operations for Adapter<'_> {
             });
             EINVAL
         })?;
-        this.itr_setting.store(new.setting, Relaxed);
-        this.itr_rate.store(new.rate, Relaxed);
+        this.itr.set(new);
         this.hw.set_itr(itr::register_value(new));
         Ok(())
     }

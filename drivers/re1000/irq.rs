@@ -38,22 +38,20 @@ impl Adapter<'_> {
     /// In the dynamic modes, adapts the interrupt rate to the NAPI run that just ended
     /// (`e1000_set_itr`). Called from the poll only.
     fn update_itr(&self) {
-        let setting = self.itr_setting.load(Relaxed);
-        let current = self.itr_rate.load(Relaxed);
-        let raw = self.itr_classes.load(Relaxed);
-        let mut classes = itr::Dynamic {
-            tx: itr::Latency::from_raw(raw & 0xff),
-            rx: itr::Latency::from_raw(raw >> 8),
-        };
+        let seen = self.itr.get();
+        let mut classes = self.itr.classes();
         let (tx, rx) = self.napi_work.totals();
         let gigabit = self.link_gigabit.load(Relaxed);
-        if let Some(rate) = itr::next_rate(setting, current, gigabit, &mut classes, tx, rx) {
-            self.itr_rate.store(rate, Relaxed);
-            self.hw
-                .set_itr(itr::register_value(itr::Itr { setting, rate }));
+        if let Some(rate) = itr::next_rate(seen.setting, seen.rate, gigabit, &mut classes, tx, rx) {
+            // Lost to an `ethtool -C` meanwhile: that one programmed the register.
+            if self.itr.move_rate(seen, rate) {
+                self.hw.set_itr(itr::register_value(itr::Itr {
+                    setting: seen.setting,
+                    rate,
+                }));
+            }
         }
-        self.itr_classes
-            .store(classes.tx.to_raw() | classes.rx.to_raw() << 8, Relaxed);
+        self.itr.set_classes(classes);
     }
 
     /// Unmasks the causes the driver handles.

@@ -21,6 +21,8 @@ use crate::{
         stats::HwStats,
         Hw, //
     },
+    itr_state::ItrState,
+    link_config::LinkConfig,
     logic::ring::{
         self,
         DEFAULT_DESCRIPTORS, //
@@ -112,23 +114,13 @@ pub(crate) struct Adapter<'a> {
     pub(crate) hw_stats_lock: Mutex<()>,
     /// `ethtool -s msglvl` (NETIF_MSG_* bits).
     pub(crate) msg_enable: Atomic<u32>,
-    /// `ethtool -C rx-usecs` setting and the interrupt rate it selects (in the dynamic
-    /// modes, the rate the NAPI poll last chose).
-    pub(crate) itr_setting: Atomic<u32>,
-    pub(crate) itr_rate: Atomic<u32>,
-    /// The dynamic modes' latency classes (TX in bits 7:0, RX in 15:8), and what the
-    /// current NAPI run has handled so far; written by the interrupt and the poll only.
-    pub(crate) itr_classes: Atomic<u32>,
+    /// `ethtool -C rx-usecs` and the interrupt rate; the dynamic modes' classes.
+    pub(crate) itr: ItrState,
     pub(crate) napi_work: NapiWork,
     /// The link runs at 1000 Mb/s (the dynamic modes fix 4000/s below), per watchdog.
     pub(crate) link_gigabit: Atomic<bool>,
-    /// Flow control (`ethtool -A`).
-    pub(crate) fc_autoneg: Atomic<bool>,
-    pub(crate) fc_rx: Atomic<bool>,
-    pub(crate) fc_tx: Atomic<bool>,
-    /// Link settings (`ethtool -s`): autonegotiation and the advertised link modes.
-    pub(crate) autoneg: Atomic<bool>,
-    pub(crate) advertising: Atomic<u64>,
+    /// Autonegotiation, advertised modes and flow control (`ethtool -s`, `-A`).
+    pub(crate) link_config: LinkConfig,
     /// Interrupt self-test: while set, the handler only records the causes it saw.
     pub(crate) irq_testing: Atomic<bool>,
     pub(crate) irq_test_causes: Atomic<u32>,
@@ -166,16 +158,10 @@ impl<'a> Adapter<'a> {
             hw_stats: HwStats::new(),
             hw_stats_lock <- new_mutex!((), "re1000_hw_stats"),
             msg_enable: Atomic::new(DEFAULT_MSG_ENABLE),
-            itr_setting: Atomic::new(itr::DEFAULT.setting),
-            itr_rate: Atomic::new(itr::DEFAULT.rate),
-            itr_classes: Atomic::new(0),
+            itr: ItrState::new(),
             napi_work: NapiWork::new(),
             link_gigabit: Atomic::new(true),
-            fc_autoneg: Atomic::new(true),
-            fc_rx: Atomic::new(false),
-            fc_tx: Atomic::new(false),
-            autoneg: Atomic::new(true),
-            advertising: Atomic::new(crate::link_modes::ADVERTISE_DEFAULT),
+            link_config: LinkConfig::new(),
             irq_testing: Atomic::new(false),
             irq_test_causes: Atomic::new(0),
             mta_shadow: [const { Atomic::new(0) }; filter::MTA_WORDS],
@@ -227,8 +213,8 @@ impl<'a> Adapter<'a> {
         self.hw.configure_tx(tx.descs());
         self.hw
             .configure_rx(rx.descs(), rx.tail(), self.itr_register());
-        self.hw
-            .set_flow_control(self.fc_rx.load(Relaxed), self.fc_tx.load(Relaxed));
+        let fc = self.link_config.get().fc;
+        self.hw.set_flow_control(fc.rx, fc.tx);
         self.hw.set_filter_mode(
             self.unicast_promisc.load(Relaxed),
             self.multicast_promisc.load(Relaxed),
@@ -269,10 +255,7 @@ impl<'a> Adapter<'a> {
 
     /// The ITR register value for the current `rx-usecs` setting.
     pub(crate) fn itr_register(&self) -> u32 {
-        itr::register_value(itr::Itr {
-            setting: self.itr_setting.load(Relaxed),
-            rate: self.itr_rate.load(Relaxed),
-        })
+        itr::register_value(self.itr.get())
     }
 
     /// Reads the statistics registers into the totals now.
