@@ -55,6 +55,7 @@ use crate::{
         FlowControl, //
     },
     link_modes::SUPPORTED_SPEEDS,
+    ring_sizes::Sizes,
 };
 
 /// `ETHTOOL_COALESCE_RX_USECS`.
@@ -241,8 +242,8 @@ impl Operations for Adapter<'_> {
         RingParam {
             rx_max: ring::MAX_DESCRIPTORS,
             tx_max: ring::MAX_DESCRIPTORS,
-            rx: this.rx_ring_size.load(Relaxed),
-            tx: this.tx_ring_size.load(Relaxed),
+            rx: this.ring_sizes.get().rx,
+            tx: this.ring_sizes.get().tx,
         }
     }
 
@@ -259,17 +260,18 @@ impl Operations for Adapter<'_> {
                 EINVAL
             })
         };
-        let (rx, tx) = (check(rx)?, check(tx)?);
-        let old_rx = this.rx_ring_size.xchg(rx, Relaxed);
-        let old_tx = this.tx_ring_size.xchg(tx, Relaxed);
-        if !this.running.load(Relaxed) || (old_rx, old_tx) == (rx, tx) {
+        let new = Sizes {
+            rx: check(rx)?,
+            tx: check(tx)?,
+        };
+        let old = this.ring_sizes.swap(new);
+        if !this.running.load(Relaxed) || old == new {
             return Ok(());
         }
         // Running: reallocate now (ethtool holds RTNL). If the new rings cannot be
         // allocated, go back to the old sizes so the interface keeps working.
         if let Err(e) = this.reinit() {
-            this.rx_ring_size.store(old_rx, Relaxed);
-            this.tx_ring_size.store(old_tx, Relaxed);
+            this.ring_sizes.set(old);
             extack.set_message(c"could not allocate the new rings; kept the old sizes");
             let _ = this.reinit();
             return Err(e);

@@ -115,10 +115,7 @@ impl IrqHandler for Adapter<'_> {
             // Not ours: the INTx line is shared.
             return IrqReturn::None;
         }
-        if this.irq_testing.load(kernel::sync::atomic::Relaxed) {
-            let seen = this.irq_test_causes.load(kernel::sync::atomic::Relaxed);
-            this.irq_test_causes
-                .store(seen | icr, kernel::sync::atomic::Relaxed);
+        if this.irq_test.record(icr) {
             return IrqReturn::Handled;
         }
         if icr & (irq_cause::LSC | irq_cause::RXSEQ) != 0 {

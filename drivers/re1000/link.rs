@@ -29,27 +29,18 @@ impl_has_delayed_work! {
     impl<'a> HasDelayedWork for Adapter<'a> { watchdog }
 }
 
-/// Watchdog runs in a row that may see pending TX descriptors without progress before
-/// the device counts as hung (the C driver's check is about 2 s).
-const TX_HANG_RUNS: u32 = 2;
-
 impl Adapter<'_> {
-    /// Notes whether TX made progress since the last run; after [`TX_HANG_RUNS`] runs
-    /// with work pending and none done, asks for a reset.
+    /// Notes whether TX made progress since the last run; when it has been stuck for
+    /// long enough with work pending, asks for a reset.
     fn check_tx_hang(&self) {
         let sent = self.stats.tx_packets.load(Relaxed);
-        let last = self.tx_progress_mark.xchg(sent, Relaxed);
-        if sent != last || !self.tx_pending() || !self.netdev.carrier_ok() {
-            self.tx_stalled_runs.store(0, Relaxed);
-            return;
-        }
-        if self.tx_stalled_runs.fetch_add(1, Relaxed) + 1 >= TX_HANG_RUNS {
+        let pending = self.tx_pending() && self.netdev.carrier_ok();
+        if self.tx_hang.observe(sent, pending) {
             dev_err!(
                 self.pdev,
                 "{}: Detected Tx Unit Hang, resetting\n",
                 self.netdev.name()
             );
-            self.tx_stalled_runs.store(0, Relaxed);
             self.reset_requested.store(true, Relaxed);
         }
     }

@@ -21,6 +21,7 @@ use crate::{
         stats::HwStats,
         Hw, //
     },
+    irq_test::IrqTest,
     itr_state::ItrState,
     link_config::LinkConfig,
     logic::ring::{
@@ -58,10 +59,19 @@ use crate::{
             WAKE_THRESHOLD, //
         },
     },
+    ring_sizes::{
+        RingSizes,
+        Sizes, //
+    },
+    rx_filter::{
+        Promisc,
+        RxFilter, //
+    },
     stats::{
         self,
         SwStats, //
     },
+    tx_hang::TxHang,
 };
 
 /// NETIF_MSG_DRV | NETIF_MSG_PROBE | NETIF_MSG_LINK, the C driver's default.
@@ -92,20 +102,15 @@ pub(crate) struct Adapter<'a> {
     #[pin]
     pub(crate) rx_ring: SpinLock<Option<RxRing<'a>>>,
     /// Ring sizes for the next open.
-    pub(crate) tx_ring_size: Atomic<u32>,
-    pub(crate) rx_ring_size: Atomic<u32>,
+    pub(crate) ring_sizes: RingSizes,
     /// Whether the interface is up; the watchdog re-arms itself only while it is.
     pub(crate) running: Atomic<bool>,
-    /// Promiscuous bits last set by `set_rx_mode` (unicast, multicast), restored when
-    /// the receiver is reconfigured.
-    pub(crate) unicast_promisc: Atomic<bool>,
-    pub(crate) multicast_promisc: Atomic<bool>,
+    /// The receive filter last programmed by `set_rx_mode`, restored after resets.
+    pub(crate) rx_filter: RxFilter,
     /// A TX timeout or hang asked the watchdog to re-initialise the device.
     pub(crate) reset_requested: Atomic<bool>,
-    /// `tx_packets` at the watchdog's previous run, and how many runs in a row saw
-    /// descriptors pending without progress (the TX hang detector).
-    pub(crate) tx_progress_mark: Atomic<u64>,
-    pub(crate) tx_stalled_runs: Atomic<u32>,
+    /// The TX hang detector (watchdog only).
+    pub(crate) tx_hang: TxHang,
     pub(crate) stats: SwStats,
     /// Totals of the hardware statistics registers, updated by the watchdog.
     pub(crate) hw_stats: HwStats,
@@ -121,11 +126,8 @@ pub(crate) struct Adapter<'a> {
     pub(crate) link_gigabit: Atomic<bool>,
     /// Autonegotiation, advertised modes and flow control (`ethtool -s`, `-A`).
     pub(crate) link_config: LinkConfig,
-    /// Interrupt self-test: while set, the handler only records the causes it saw.
-    pub(crate) irq_testing: Atomic<bool>,
-    pub(crate) irq_test_causes: Atomic<u32>,
-    /// The multicast hash last programmed by `set_rx_mode`, to restore after a test.
-    pub(crate) mta_shadow: [Atomic<u32>; filter::MTA_WORDS],
+    /// The interrupt self-test's causes.
+    pub(crate) irq_test: IrqTest,
     /// LED state saved while `ethtool -p` blinks it.
     pub(crate) led_saved: Atomic<u32>,
     pub(crate) netdev: &'a NetDev,
@@ -146,14 +148,11 @@ impl<'a> Adapter<'a> {
             napi <- Napi::new(),
             tx_ring <- new_spinlock!(None, "re1000_tx_ring"),
             rx_ring <- new_spinlock!(None, "re1000_rx_ring"),
-            tx_ring_size: Atomic::new(DEFAULT_DESCRIPTORS),
-            rx_ring_size: Atomic::new(DEFAULT_DESCRIPTORS),
+            ring_sizes: RingSizes::new(),
             running: Atomic::new(false),
-            unicast_promisc: Atomic::new(false),
-            multicast_promisc: Atomic::new(false),
+            rx_filter: RxFilter::new(),
             reset_requested: Atomic::new(false),
-            tx_progress_mark: Atomic::new(0),
-            tx_stalled_runs: Atomic::new(0),
+            tx_hang: TxHang::new(),
             stats: SwStats::new(),
             hw_stats: HwStats::new(),
             hw_stats_lock <- new_mutex!((), "re1000_hw_stats"),
@@ -162,9 +161,7 @@ impl<'a> Adapter<'a> {
             napi_work: NapiWork::new(),
             link_gigabit: Atomic::new(true),
             link_config: LinkConfig::new(),
-            irq_testing: Atomic::new(false),
-            irq_test_causes: Atomic::new(0),
-            mta_shadow: [const { Atomic::new(0) }; filter::MTA_WORDS],
+            irq_test: IrqTest::new(),
             led_saved: Atomic::new(0),
             netdev,
             pdev,
@@ -176,49 +173,46 @@ impl<'a> Adapter<'a> {
     /// Takes the ring sizes from the module parameters, falling back to the default
     /// (with a warning) for a size the hardware cannot use.
     pub(crate) fn set_initial_ring_sizes(&self, tx: u32, rx: u32) {
-        for (name, value, slot) in [
-            ("tx_descriptors", tx, &self.tx_ring_size),
-            ("rx_descriptors", rx, &self.rx_ring_size),
-        ] {
-            match ring::check_size(value) {
-                Ok(n) => slot.store(n, Relaxed),
-                Err(e) => dev_warn!(
+        let check = |name, value| match ring::check_size(value) {
+            Ok(n) => n,
+            Err(e) => {
+                dev_warn!(
                     self.pdev,
                     "{}={} is invalid ({:?}; 48-4096, multiple of 8), using {}\n",
                     name,
                     value,
                     e,
                     DEFAULT_DESCRIPTORS
-                ),
+                );
+                DEFAULT_DESCRIPTORS
             }
-        }
+        };
+        self.ring_sizes.set(Sizes {
+            tx: check("tx_descriptors", tx),
+            rx: check("rx_descriptors", rx),
+        });
     }
 
     /// Reprograms the receive filters after a reset wiped them: station address, the
     /// multicast hash and the promiscuous bits.
     pub(crate) fn restore_filters(&self) {
-        let mut mta = [0u32; filter::MTA_WORDS];
-        for (word, shadow) in mta.iter_mut().zip(&self.mta_shadow) {
-            *word = shadow.load(Relaxed);
-        }
-        self.hw.set_multicast_table(&mta);
+        self.hw.set_multicast_table(&self.rx_filter.mta());
         self.hw.set_receive_address(&self.netdev.mac_address());
     }
 
     /// Allocates both rings, programs them and enables the receiver and transmitter.
     pub(crate) fn up(&self) -> Result {
         let dev = self.pdev.as_ref();
-        let tx = TxRing::new(dev, self.tx_ring_size.load(Relaxed))?;
-        let rx = RxRing::new(dev, self.netdev, self.rx_ring_size.load(Relaxed))?;
+        let sizes = self.ring_sizes.get();
+        let tx = TxRing::new(dev, sizes.tx)?;
+        let rx = RxRing::new(dev, self.netdev, sizes.rx)?;
         self.hw.configure_tx(tx.descs());
         self.hw
             .configure_rx(rx.descs(), rx.tail(), self.itr_register());
         let fc = self.link_config.get().fc;
         self.hw.set_flow_control(fc.rx, fc.tx);
-        self.hw.set_filter_mode(
-            self.unicast_promisc.load(Relaxed),
-            self.multicast_promisc.load(Relaxed),
-        );
+        let promisc = self.rx_filter.promisc();
+        self.hw.set_filter_mode(promisc.unicast, promisc.multicast);
         {
             let _bh = bh::disable();
             *self.tx_ring.lock() = Some(tx);
@@ -396,11 +390,13 @@ impl Operations for Adapter<'_> {
         let mut mta = [0u32; filter::MTA_WORDS];
         mc.for_each(|addr| filter::mta_set(&mut mta, addr));
         this.hw.set_multicast_table(&mta);
-        for (shadow, word) in this.mta_shadow.iter().zip(mta) {
-            shadow.store(word, Relaxed);
-        }
-        this.unicast_promisc.store(promisc, Relaxed);
-        this.multicast_promisc.store(all_multi, Relaxed);
+        this.rx_filter.record(
+            Promisc {
+                unicast: promisc,
+                multicast: all_multi,
+            },
+            &mta,
+        );
         this.hw.set_filter_mode(promisc, all_multi);
     }
 

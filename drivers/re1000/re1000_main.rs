@@ -12,6 +12,7 @@ mod driver;
 mod ethtool;
 mod hw;
 mod irq;
+mod irq_test;
 mod itr_state;
 mod link;
 mod link_config;
@@ -21,8 +22,11 @@ mod napi_work;
 mod netdev;
 mod regs;
 mod ring;
+mod ring_sizes;
+mod rx_filter;
 mod selftest;
 mod stats;
+mod tx_hang;
 
 /// Reported by `ethtool -i`.
 const DRIVER_VERSION: &str = "0.1.0";

@@ -105,9 +105,9 @@ impl Adapter<'_> {
     /// Raises each interrupt cause by ICS with only that cause unmasked and checks that
     /// the interrupt arrives. 0 on success, else the first cause that did not.
     fn interrupt_test(self: Pin<&Self>) -> u64 {
-        self.irq_testing.store(true, Relaxed);
+        self.irq_test.set_testing(true);
         if IrqLine::request(self, c"re1000-test").is_err() {
-            self.irq_testing.store(false, Relaxed);
+            self.irq_test.set_testing(false);
             return 1;
         }
         let mut result = 0;
@@ -119,7 +119,7 @@ impl Adapter<'_> {
         ] {
             self.irq_disable();
             let _ = self.hw.bar.read(regs::ICR);
-            self.irq_test_causes.store(0, Relaxed);
+            self.irq_test.clear();
             self.hw
                 .bar
                 .write_reg(regs::IMS::zeroed().with_causes(cause));
@@ -128,7 +128,7 @@ impl Adapter<'_> {
                 .write_reg(regs::ICS::zeroed().with_causes(cause));
             let mut seen = false;
             for _ in 0..100 {
-                if self.irq_test_causes.load(Relaxed) & cause != 0 {
+                if self.irq_test.seen(cause) {
                     seen = true;
                     break;
                 }
@@ -141,7 +141,7 @@ impl Adapter<'_> {
         }
         self.irq_disable();
         self.irq.free();
-        self.irq_testing.store(false, Relaxed);
+        self.irq_test.set_testing(false);
         result
     }
 
