@@ -16,7 +16,8 @@ pub mod icmp;
 pub mod kmemleak;
 pub mod modules;
 pub mod monitor;
-pub mod netlink;
+/// The netlink library, its own crate (`ethtool-netlink/`).
+pub use ethtool_netlink as netlink;
 pub mod nft;
 pub mod packet;
 pub mod report;
@@ -28,4 +29,4 @@ pub mod topology;
 pub mod traffic;
 pub mod wait;
 
-pub use re1000_vm::topology::{Nic, DUT, PEER};
+pub use re1000_topology::{Nic, DUT, PEER};

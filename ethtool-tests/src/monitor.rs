@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
-use re1000_vm::topology::MONITOR_PORT;
+use re1000_topology::MONITOR_PORT;
 
 const PROMPT: &str = "(qemu) ";
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use re1000_vm::topology::{Nic, DUT, PEER};
+use re1000_topology::{Nic, DUT, PEER};
 
 use crate::{cmd, modules, sysfs, wait};
 

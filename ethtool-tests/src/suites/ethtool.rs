@@ -8,16 +8,15 @@
 //!
 //! Expected values come from the test's own inputs, from the hardware (PCI
 //! ids, registers read through BAR 0) and from the C e1000's documented
-//! behaviour (`ethtool_suite/expect.rs`), never from the driver's answers.
+//! behaviour (`ethtool/cases/expect.rs`), never from the driver's answers.
 //! With `--driver e1000` the suite runs against the C driver as a
 //! reference: where the README lists an intended difference, the case
 //! asserts the C driver's behaviour instead and says so.
 
 //!
-//! The cases live in `ethtool_suite/`, one module per group, with the
+//! The cases live in `ethtool/cases/`, one module per group, with the
 //! support code they share.
 
-#[path = "../ethtool_suite/mod.rs"]
 mod cases;
 
 use super::{Case, SkipWhen, Suite};
@@ -39,7 +38,7 @@ pub const SUITE: Suite = Suite {
         Case::new("rings-under-tcp", cases::rings::rings_under_tcp).skip_when(
             SkipWhen::Driver("e1000"),
             "C e1000: ring resize under transmit load can oops the kernel (e1000_set_ringparam \
-             vs e1000_xmit_frame race, see ethtool_suite/rings.rs); resizes without traffic are \
+             vs e1000_xmit_frame race, see ethtool/cases/rings.rs); resizes without traffic are \
              in `rings`",
         ),
         Case::new("coalesce", cases::coalesce::coalesce),

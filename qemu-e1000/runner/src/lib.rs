@@ -5,4 +5,6 @@
 
 pub mod qemu;
 pub mod shell;
-pub mod topology;
+/// The topology constants, their own crate so that the guest tools need not
+/// depend on the runner.
+pub use re1000_topology as topology;

@@ -36,7 +36,7 @@ impl fmt::Display for EthtoolError {
 
 impl std::error::Error for EthtoolError {}
 
-/// Every failure of [`crate::netlink`].
+/// Every failure of [`crate`].
 #[derive(Debug)]
 pub enum Error {
     /// The kernel answered the request with an error.
