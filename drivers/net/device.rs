@@ -200,3 +200,73 @@ impl<'a> McList<'a> {
         }
     }
 }
+
+/// Proof that `owner` is the private data of `dev`: the pair that deferred work and
+/// the interrupt handler get back, which hold only the owner.
+///
+/// # Invariants
+///
+/// `owner` lives in `dev`'s private area (at `netdev_priv(dev)`), and `dev` is
+/// allocated for `'a`.
+pub(crate) struct Owned<'a, T> {
+    owner: Pin<&'a T>,
+    dev: &'a NetDev,
+}
+
+impl<T> Clone for Owned<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Owned<'_, T> {}
+
+/// Offset of the private area in a net_device (`netdev_priv` is `dev->priv`).
+const PRIV_OFFSET: usize = core::mem::offset_of!(bindings::net_device, priv_);
+
+impl<'a, T> Owned<'a, T> {
+    /// The owner, the device's private data.
+    pub(crate) fn owner(&self) -> Pin<&'a T> {
+        self.owner
+    }
+
+    /// The device.
+    pub(crate) fn netdev(&self) -> &'a NetDev {
+        self.dev
+    }
+
+    /// Recovers the pair from the owner alone.
+    ///
+    /// # Safety
+    ///
+    /// `owner` was the owner of an [`Owned`] (so it lives in a net_device's private
+    /// area), and is still borrowed, so that device is still allocated.
+    pub(super) unsafe fn from_owner(owner: Pin<&'a T>) -> Self {
+        let dev = core::ptr::from_ref(owner.get_ref())
+            .cast::<u8>()
+            .wrapping_sub(PRIV_OFFSET)
+            .cast::<bindings::net_device>()
+            .cast_mut();
+        // SAFETY: By the caller, `owner` is at `netdev_priv(dev)` of an allocated
+        // device, and `owning` checked that this subtraction finds that device.
+        let dev = unsafe { NetDev::from_raw(dev) };
+        // INVARIANT: As above.
+        Self { owner, dev }
+    }
+}
+
+impl NetDev {
+    /// `owner` with its device, if `owner` is this device's private data; `None` if
+    /// `owner` lives anywhere else.
+    pub(crate) fn owning<'a, T>(&'a self, owner: Pin<&'a T>) -> Option<Owned<'a, T>> {
+        // SAFETY: The device is valid (type invariant); `netdev_priv` only computes an
+        // address.
+        let area = unsafe { bindings::re1000_netdev_priv(self.as_raw()) };
+        let at = core::ptr::from_ref(owner.get_ref()).cast::<u8>();
+        let ok = core::ptr::eq(area.cast::<u8>().cast_const(), at)
+            && core::ptr::eq(at.wrapping_sub(PRIV_OFFSET), self.as_raw().cast::<u8>());
+        // INVARIANT: `owner` lives at `netdev_priv(self)`, and `self` is borrowed for
+        // `'a`, so it is allocated that long.
+        ok.then_some(Owned { owner, dev: self })
+    }
+}

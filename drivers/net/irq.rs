@@ -20,7 +20,10 @@ use kernel::{
     },
 };
 
-use super::bindings;
+use super::{
+    bindings,
+    device::Owned, //
+};
 
 /// What an interrupt handler returns.
 pub(crate) enum IrqReturn {
@@ -31,9 +34,9 @@ pub(crate) enum IrqReturn {
 }
 
 /// Handles the interrupt, in hard interrupt context.
-pub(crate) trait IrqHandler: Sync {
-    /// Must not sleep.
-    fn handle_irq(this: Pin<&Self>) -> IrqReturn;
+pub(crate) trait IrqHandler: Sync + Sized {
+    /// Gets the owner and its device. Must not sleep.
+    fn handle_irq(this: Owned<'_, Self>) -> IrqReturn;
 }
 
 /// Implemented by [`impl_has_irq_line!`](crate::impl_has_irq_line).
@@ -118,9 +121,11 @@ impl<T: HasIrqLine> IrqLine<T> {
     /// Requests `owner`'s line as shared (`IRQF_SHARED`). The handler may run at once.
     /// Process context; callers serialise `request` and `free` (RTNL).
     ///
-    /// Only an owner's line can be requested: the handler gets `dev_id` as its owner.
-    pub(crate) fn request(owner: Pin<&T>, name: &'static CStr) -> Result {
-        let line = T::irq_line(&owner);
+    /// Only the line of an owner that is a net_device's private data can be
+    /// requested: the handler gets `dev_id` as its owner, and the device from it.
+    pub(crate) fn request(owned: &Owned<'_, T>, name: &'static CStr) -> Result {
+        let owner = owned.owner();
+        let line = T::irq_line(owner.get_ref());
         if line.requested.load(Relaxed) {
             return Err(EBUSY);
         }
@@ -160,7 +165,8 @@ impl<T: HasIrqLine> IrqLine<T> {
     unsafe extern "C" fn handle_raw(_irq: c_int, dev_id: *mut c_void) -> bindings::irqreturn {
         // SAFETY: `dev_id` is the pinned owner, alive while the line is requested.
         let owner = unsafe { Pin::new_unchecked(&*dev_id.cast::<T>()) };
-        match T::handle_irq(owner) {
+        // SAFETY: `request` took the owner from an `Owned`; it is alive, so its device is.
+        match T::handle_irq(unsafe { Owned::from_owner(owner) }) {
             IrqReturn::None => bindings::irqreturn::IRQ_NONE,
             IrqReturn::Handled => bindings::irqreturn::IRQ_HANDLED,
         }

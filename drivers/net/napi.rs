@@ -9,8 +9,9 @@ use core::marker::PhantomData;
 use kernel::{
     prelude::*,
     sync::atomic::{
+        Acquire,
         Atomic,
-        Relaxed, //
+        Release, //
     },
     types::{
         NotThreadSafe,
@@ -20,7 +21,10 @@ use kernel::{
 
 use super::{
     bindings,
-    device::NetDev,
+    device::{
+        NetDev,
+        Owned, //
+    },
     skb::SkBuff, //
 };
 
@@ -46,6 +50,13 @@ pub(crate) struct Poll<'a> {
 }
 
 impl Poll<'_> {
+    /// The device this context polls for.
+    pub(crate) fn netdev(&self) -> &NetDev {
+        // SAFETY: By the type invariant this context is being polled, so it was added
+        // to `napi->dev`, which outlives it.
+        unsafe { NetDev::from_raw((*self.napi).dev) }
+    }
+
     /// Passes a received packet to the stack through GRO.
     pub(crate) fn gro_receive(&self, skb: SkBuff) {
         // SAFETY: By the type invariant we are in this context's poll callback, where
@@ -119,19 +130,27 @@ macro_rules! impl_has_napi {
 ///
 /// # Invariants
 ///
-/// While `added` is false, `napi` is zeroed and unknown to the core: nothing polls it.
-/// `added` becomes true only in [`Self::add`], which adds the context at `T::OFFSET`
-/// inside a pinned `T` to a net_device with `Self::poll_raw`; so whenever `poll_raw`
-/// runs, `self` lives inside a pinned `T` at `T::OFFSET`. An added context is deleted
+/// Until `state` is [`ADDED`], `napi` is unknown to the core: nothing polls it. Only
+/// [`Self::add`] adds it, as the context at `T::OFFSET` inside a pinned `T`, to the
+/// net_device whose private data that `T` is, with `Self::poll_raw`; so whenever
+/// `poll_raw` runs, `self` lives inside a pinned `T` at `T::OFFSET`. An added context is deleted
 /// (`netif_napi_del`) on drop, which happens before the net_device is freed.
 #[repr(C)]
 #[pin_data(PinnedDrop)]
 pub(crate) struct Napi<T: HasNapi> {
     #[pin]
     napi: Opaque<bindings::napi_struct>,
-    added: Atomic<bool>,
+    /// [`NEW`], [`ADDING`] or [`ADDED`].
+    state: Atomic<u32>,
     _owner: PhantomData<T>,
 }
+
+/// Not known to the core.
+const NEW: u32 = 0;
+/// [`Napi::add`] is adding it.
+const ADDING: u32 = 1;
+/// Added to its device.
+const ADDED: u32 = 2;
 
 // SAFETY: NAPI functions are callable from any context the methods document.
 unsafe impl<T: HasNapi> Send for Napi<T> {}
@@ -143,42 +162,46 @@ impl<T: HasNapi> Napi<T> {
     pub(crate) fn new() -> impl PinInit<Self> {
         pin_init!(Self {
             napi <- Opaque::zeroed(),
-            added: Atomic::new(false),
+            state: Atomic::new(NEW),
             _owner: PhantomData,
         })
     }
 
-    /// Adds `owner`'s NAPI context to `dev` (`netif_napi_add`), disabled until
-    /// [`Self::enable`]. Once: `EBUSY` if it was added already. Takes the owner
-    /// exclusively (as while it is being initialised), so that nothing enables or
-    /// schedules the context while it is being added.
+    /// Adds the owner's NAPI context to the owner's device (`netif_napi_add`),
+    /// disabled until [`Self::enable`]; does nothing if it was added already (`EBUSY`
+    /// while another call is adding it).
     ///
     /// Only an owner's context can be added, never a free-standing one: `poll_raw`
-    /// finds the owner from the context's address.
-    ///
-    /// `dev` must outlive the owner (drop deletes the context from it). The type system
-    /// does not check that yet; the owner is the private data of `dev` in this driver,
-    /// and deriving `dev` from that private data is the open part of issue 9.
-    pub(crate) fn add(owner: Pin<&mut T>, dev: &NetDev) -> Result {
-        let this = T::napi(&owner);
-        if this.added.load(Relaxed) {
-            return Err(EBUSY);
+    /// finds the owner from the context's address. The device is the one whose
+    /// private data the owner is (`Owned`), so it outlives the context, which drop
+    /// deletes from it.
+    pub(crate) fn add(owned: &Owned<'_, T>) -> Result {
+        let this = T::napi(owned.owner().get_ref());
+        match this.state.cmpxchg(NEW, ADDING, Acquire) {
+            Ok(_) => {}
+            Err(ADDED) => return Ok(()),
+            Err(_) => return Err(EBUSY),
         }
         // SAFETY: `this` is the zeroed, unlisted context at `T::OFFSET` inside the pinned
-        // `owner`, which `poll_raw` relies on; `dev` is an allocated net_device.
-        // Nothing else uses the context meanwhile: the owner is borrowed exclusively.
+        // owner, which `poll_raw` relies on; the device is the allocated net_device whose
+        // private data the owner is, so it outlives the context. Only this call, which
+        // moved the state to ADDING, touches the context until the state is ADDED.
         unsafe {
-            bindings::re1000_netif_napi_add(dev.as_raw(), this.as_raw(), Some(Self::poll_raw))
+            bindings::re1000_netif_napi_add(
+                owned.netdev().as_raw(),
+                this.as_raw(),
+                Some(Self::poll_raw),
+            )
         };
-        // INVARIANT: Added, as the owner's context.
-        this.added.store(true, Relaxed);
+        // INVARIANT: Added, as the owner's context; published to `added` readers.
+        this.state.store(ADDED, Release);
         Ok(())
     }
 
     /// Whether [`Self::add`] added the context. A context that was never added is
     /// never enabled, scheduled or disabled: the core does not know it.
     fn added(&self) -> bool {
-        self.added.load(Relaxed)
+        self.state.load(Acquire) == ADDED
     }
 
     fn as_raw(&self) -> *mut bindings::napi_struct {

@@ -24,7 +24,8 @@ use kernel::{
 pub(crate) use super::device::{
     MacAddr,
     McList,
-    NetDev, //
+    NetDev,
+    Owned, //
 };
 use super::{
     bindings,
@@ -306,13 +307,10 @@ impl<'a, T: Operations + ethtool::Operations + 'a> Registration<'a, T> {
     /// Allocates an Ethernet device with one TX and one RX queue below `parent`,
     /// initialises its private data with `init` and registers it.
     ///
-    /// `init` gets the device so that `T` can keep a reference to it; it must not
-    /// outlive `T`, which is dropped before the device is freed.
-    pub(crate) fn new<I, E>(
-        parent: &'a Device<Bound>,
-        config: &Config,
-        init: impl FnOnce(&'a NetDev) -> I,
-    ) -> Result<Self>
+    /// `init` gets no reference to the device, which it could keep past the device's
+    /// life: every callback is given the device, and deferred work and the interrupt
+    /// handler get it back from their owner ([`Owned`]).
+    pub(crate) fn new<I, E>(parent: &'a Device<Bound>, config: &Config, init: I) -> Result<Self>
     where
         I: PinInit<T, E>,
         Error: From<E>,
@@ -343,10 +341,8 @@ impl<'a, T: Operations + ethtool::Operations + 'a> Registration<'a, T> {
         // SAFETY: The private area is sized for `T`, aligned to NETDEV_ALIGN (checked above)
         // and lives as long as the net_device.
         let data = unsafe { bindings::re1000_netdev_priv(raw) }.cast::<T>();
-        // SAFETY: `raw` stays allocated until `drop`, after `T` has been dropped.
-        let netdev = unsafe { NetDev::from_raw(raw) };
         // SAFETY: `data` is valid, uninitialised memory for a `T` that is never moved.
-        if let Err(e) = unsafe { init(netdev).__init(data) } {
+        if let Err(e) = unsafe { init.__init(data) } {
             // SAFETY: Never registered; nothing else refers to it.
             unsafe { bindings::free_netdev(raw) };
             return Err(e.into());

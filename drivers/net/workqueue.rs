@@ -17,12 +17,15 @@ use kernel::{
     types::Opaque, //
 };
 
-use super::bindings;
+use super::{
+    bindings,
+    device::Owned, //
+};
 
 /// Runs when a [`DelayedWork`] fires, in process context.
-pub(crate) trait DelayedWorkHandler: Sync {
-    /// Called from the system workqueue; may sleep.
-    fn run(this: Pin<&Self>);
+pub(crate) trait DelayedWorkHandler: Sync + Sized {
+    /// Called from the system workqueue with the owner and its device; may sleep.
+    fn run(this: Owned<'_, Self>);
 }
 
 /// Implemented by [`impl_has_delayed_work!`](crate::impl_has_delayed_work) for the owner of
@@ -77,7 +80,7 @@ macro_rules! impl_has_delayed_work {
 ///
 /// `work` was initialised with `INIT_DELAYED_WORK` and `Self::run_raw`. It is queued only
 /// by [`Self::schedule`], so whenever `run_raw` runs, `self` lives inside a pinned `T` at
-/// `T::OFFSET`.
+/// `T::OFFSET`, which is a net_device's private data.
 #[repr(C)]
 #[pin_data(PinnedDrop)]
 pub(crate) struct DelayedWork<T: HasDelayedWork> {
@@ -111,12 +114,14 @@ impl<T: HasDelayedWork> DelayedWork<T> {
     /// Runs `owner`'s handler after `delay` jiffies, or moves an already pending run to
     /// then. Callable from any context, including hard interrupts.
     ///
-    /// Only an owner can be scheduled, never a free-standing item: `run_raw` finds the
-    /// owner from the item's address, which is right only for the item inside it.
-    pub(crate) fn schedule(owner: Pin<&T>, delay: Jiffies) {
-        let work = T::delayed_work(&owner);
+    /// Only an owner that is a net_device's private data can be scheduled, never a
+    /// free-standing item: `run_raw` finds the owner from the item's address, and
+    /// the device from the owner's.
+    pub(crate) fn schedule(owner: &Owned<'_, T>, delay: Jiffies) {
+        let work = T::delayed_work(owner.owner().get_ref());
         // SAFETY: By the type invariant the work item is initialised; it is the field at
-        // `T::OFFSET` of the pinned `owner`, which is what `run_raw` relies on.
+        // `T::OFFSET` of the pinned owner, which lives in its device's private area
+        // (`Owned`): what `run_raw` relies on.
         unsafe { bindings::re1000_mod_delayed_work(work.as_raw(), delay) };
     }
 
@@ -139,7 +144,10 @@ impl<T: HasDelayedWork> DelayedWork<T> {
         // cancelled on drop).
         let owner = unsafe { &*this.cast::<u8>().sub(T::OFFSET).cast::<T>() };
         // SAFETY: The owner is pinned (type invariant).
-        T::run(unsafe { Pin::new_unchecked(owner) });
+        let owner = unsafe { Pin::new_unchecked(owner) };
+        // SAFETY: Only `schedule` queued the item, with the owner of an `Owned`; the
+        // owner is alive (above), so its device is.
+        T::run(unsafe { Owned::from_owner(owner) });
     }
 }
 

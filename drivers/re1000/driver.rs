@@ -124,9 +124,7 @@ impl pci::Driver for Re1000Driver {
         };
         let bound: &'bound pci::Device<kernel::device::Bound> = pdev;
         let irq = crate::net::pci::legacy_irq(bound);
-        let netdev = Registration::new(bound.as_ref(), &config, |netdev| {
-            Adapter::new(bound, netdev, hw, irq)
-        })?;
+        let netdev = Registration::new(bound.as_ref(), &config, Adapter::new(bound, hw, irq))?;
         netdev.data().hw_stats.baseline(&netdev.data().hw);
         let (tx, rx) = crate::ring_size_params();
         netdev.data().set_initial_ring_sizes(tx, rx);

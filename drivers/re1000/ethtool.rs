@@ -249,7 +249,7 @@ impl Operations for Adapter<'_> {
 
     fn set_ringparam(
         this: Pin<&Self>,
-        _dev: &NetDev,
+        dev: &NetDev,
         rx: u32,
         tx: u32,
         extack: &mut ExtAck,
@@ -270,10 +270,11 @@ impl Operations for Adapter<'_> {
         }
         // Running: reallocate now (ethtool holds RTNL). If the new rings cannot be
         // allocated, go back to the old sizes so the interface keeps working.
-        if let Err(e) = this.reinit() {
+        if let Err(e) = this.reinit(dev) {
             this.ring_sizes.set(old);
             extack.set_message(c"could not allocate the new rings; kept the old sizes");
-            let _ = this.reinit();
+            // A failure is logged by reinit; the interface stays down until `ip link`.
+            let _ = this.reinit(dev);
             return Err(e);
         }
         Ok(())

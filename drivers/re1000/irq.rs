@@ -18,6 +18,10 @@ use crate::{
             NapiPoll,
             Poll, //
         },
+        netdev::{
+            NetDev,
+            Owned, //
+        },
         workqueue::DelayedWork,
     },
     netdev::Adapter,
@@ -68,7 +72,7 @@ impl Adapter<'_> {
 
     /// Frees what the device has sent and wakes the queue if it was stopped for space.
     /// Returns whether the ring is clean.
-    fn clean_tx(&self, budget: u32) -> bool {
+    fn clean_tx(&self, netdev: &NetDev, budget: u32) -> bool {
         let mut guard = self.tx_ring.lock();
         let Some(ring) = (*guard).as_mut() else {
             return true;
@@ -76,15 +80,12 @@ impl Adapter<'_> {
         let done = ring.clean(budget);
         self.napi_work.add_tx(done.packets, done.bytes.into());
         if done.packets > 0 {
-            self.netdev.completed_queue(done.packets, done.bytes);
+            netdev.completed_queue(done.packets, done.bytes);
             stats::add(&self.stats.tx_packets, done.packets.into());
             stats::add(&self.stats.tx_bytes, done.bytes.into());
         }
-        if self.netdev.queue_stopped()
-            && ring.unused() >= WAKE_THRESHOLD
-            && self.netdev.carrier_ok()
-        {
-            self.netdev.wake_queue();
+        if netdev.queue_stopped() && ring.unused() >= WAKE_THRESHOLD && netdev.carrier_ok() {
+            netdev.wake_queue();
             stats::add(&self.stats.tx_restart_queue, 1);
         }
         !ring.busy() || done.packets == 0
@@ -96,7 +97,7 @@ impl Adapter<'_> {
             return 0;
         };
         let copybreak = crate::copybreak();
-        let out = ring.clean(napi, self.netdev, &self.hw, budget, copybreak);
+        let out = ring.clean(napi, napi.netdev(), &self.hw, budget, copybreak);
         self.napi_work.add_rx(out.packets, out.bytes);
         stats::add(&self.stats.rx_packets, out.packets.into());
         stats::add(&self.stats.rx_bytes, out.bytes);
@@ -109,7 +110,8 @@ impl Adapter<'_> {
 }
 
 impl IrqHandler for Adapter<'_> {
-    fn handle_irq(this: Pin<&Self>) -> IrqReturn {
+    fn handle_irq(owned: Owned<'_, Self>) -> IrqReturn {
+        let this = owned.owner();
         let icr = this.hw.bar.read(ICR).into_raw();
         if icr == 0 {
             // Not ours: the INTx line is shared.
@@ -119,7 +121,7 @@ impl IrqHandler for Adapter<'_> {
             return IrqReturn::Handled;
         }
         if icr & (irq_cause::LSC | irq_cause::RXSEQ) != 0 {
-            DelayedWork::schedule(this, 1);
+            DelayedWork::schedule(&owned, 1);
         }
         this.irq_disable();
         this.napi_work.reset();
@@ -133,7 +135,7 @@ impl IrqHandler for Adapter<'_> {
 impl NapiPoll for Adapter<'_> {
     fn poll(this: Pin<&Self>, napi: Poll<'_>, budget: u32) -> u32 {
         stats::add(&this.stats.napi_polls, 1);
-        let tx_clean = this.clean_tx(budget);
+        let tx_clean = this.clean_tx(napi.netdev(), budget);
         let rx_done = this.clean_rx(&napi, budget);
         if !tx_clean || rx_done >= budget {
             return budget;

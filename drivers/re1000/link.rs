@@ -13,6 +13,10 @@ use crate::{
     impl_has_delayed_work,
     logic,
     net::{
+        netdev::{
+            NetDev,
+            Owned, //
+        },
         rtnl,
         workqueue::{
             DelayedWork,
@@ -32,14 +36,14 @@ impl_has_delayed_work! {
 impl Adapter<'_> {
     /// Notes whether TX made progress since the last run; when it has been stuck for
     /// long enough with work pending, asks for a reset.
-    fn check_tx_hang(&self) {
+    fn check_tx_hang(&self, netdev: &NetDev) {
         let sent = self.stats.tx_packets.load(Relaxed);
-        let pending = self.tx_pending() && self.netdev.carrier_ok();
+        let pending = self.tx_pending() && netdev.carrier_ok();
         if self.tx_hang.observe(sent, pending) {
             dev_err!(
                 self.pdev,
                 "{}: Detected Tx Unit Hang, resetting\n",
-                self.netdev.name()
+                netdev.name()
             );
             self.reset_requested.store(true, Relaxed);
         }
@@ -47,7 +51,7 @@ impl Adapter<'_> {
 
     /// Performs a requested reset if RTNL is free; otherwise retries on the next tick.
     /// Returns whether the reset still waits.
-    fn handle_reset(&self) -> bool {
+    fn handle_reset(&self, netdev: &NetDev) -> bool {
         if !self.reset_requested.load(Relaxed) {
             return false;
         }
@@ -57,25 +61,25 @@ impl Adapter<'_> {
         self.reset_requested.store(false, Relaxed);
         if self.running.load(Relaxed) {
             // A failure is logged and leaves the device quiesced until it is brought down.
-            let _ = self.reinit();
+            let _ = self.reinit(netdev);
         }
         false
     }
 }
 
 impl DelayedWorkHandler for Adapter<'_> {
-    fn run(this: Pin<&Self>) {
+    fn run(owned: Owned<'_, Self>) {
+        let (this, netdev) = (owned.owner(), owned.netdev());
         if this.running.load(Relaxed) {
-            this.check_tx_hang();
+            this.check_tx_hang(netdev);
         }
-        if this.handle_reset() {
-            DelayedWork::schedule(this, 1);
+        if this.handle_reset(netdev) {
+            DelayedWork::schedule(&owned, 1);
             return;
         }
         this.update_hw_stats();
         let link = this.hw.link_status();
         this.link_gigabit.store(link.speed_mbps == 1000, Relaxed);
-        let netdev = this.netdev;
         if link.up && !netdev.carrier_ok() {
             dev_info!(
                 this.pdev,
@@ -90,7 +94,7 @@ impl DelayedWorkHandler for Adapter<'_> {
             netdev.carrier_off();
         }
         if this.running.load(Relaxed) {
-            DelayedWork::schedule(this, msecs_to_jiffies(WATCHDOG_PERIOD_MS));
+            DelayedWork::schedule(&owned, msecs_to_jiffies(WATCHDOG_PERIOD_MS));
         }
     }
 }

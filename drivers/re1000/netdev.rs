@@ -130,7 +130,6 @@ pub(crate) struct Adapter<'a> {
     pub(crate) irq_test: IrqTest,
     /// LED state saved while `ethtool -p` blinks it.
     pub(crate) led_saved: Atomic<u32>,
-    pub(crate) netdev: &'a NetDev,
     pub(crate) pdev: &'a pci::Device<Bound>,
     pub(crate) hw: Hw<'a>,
 }
@@ -138,7 +137,6 @@ pub(crate) struct Adapter<'a> {
 impl<'a> Adapter<'a> {
     pub(crate) fn new(
         pdev: &'a pci::Device<Bound>,
-        netdev: &'a NetDev,
         hw: Hw<'a>,
         irq: u32,
     ) -> impl PinInit<Self, Error> + 'a {
@@ -163,11 +161,9 @@ impl<'a> Adapter<'a> {
             link_config: LinkConfig::new(),
             irq_test: IrqTest::new(),
             led_saved: Atomic::new(0),
-            netdev,
             pdev,
             hw,
         })
-        .pin_chain(move |this| Napi::add(this, netdev))
     }
 
     /// Takes the ring sizes from the module parameters, falling back to the default
@@ -195,17 +191,17 @@ impl<'a> Adapter<'a> {
 
     /// Reprograms the receive filters after a reset wiped them: station address, the
     /// multicast hash and the promiscuous bits.
-    pub(crate) fn restore_filters(&self) {
+    pub(crate) fn restore_filters(&self, netdev: &NetDev) {
         self.hw.set_multicast_table(&self.rx_filter.mta());
-        self.hw.set_receive_address(&self.netdev.mac_address());
+        self.hw.set_receive_address(&netdev.mac_address());
     }
 
     /// Allocates both rings, programs them and enables the receiver and transmitter.
-    pub(crate) fn up(&self) -> Result {
+    pub(crate) fn up(&self, netdev: &NetDev) -> Result {
         let dev = self.pdev.as_ref();
         let sizes = self.ring_sizes.get();
         let tx = TxRing::new(dev, sizes.tx)?;
-        let rx = RxRing::new(dev, self.netdev, sizes.rx)?;
+        let rx = RxRing::new(dev, netdev, sizes.rx)?;
         self.hw.configure_tx(tx.descs());
         self.hw
             .configure_rx(rx.descs(), rx.tail(), self.itr_register());
@@ -218,21 +214,20 @@ impl<'a> Adapter<'a> {
             *self.tx_ring.lock() = Some(tx);
             *self.rx_ring.lock() = Some(rx);
         }
-        self.netdev.reset_queue();
+        netdev.reset_queue();
         Ok(())
     }
 
     /// Re-initialises a running device after a TX timeout or hang: stop everything,
     /// free and reallocate the rings, start again. Caller holds RTNL; sleeps.
-    pub(crate) fn reinit(&self) -> Result {
-        let dev = self.netdev;
+    pub(crate) fn reinit(&self, dev: &NetDev) -> Result {
         // NAPI first: a TX clean-up could otherwise wake the queue after it was
         // stopped, and packets would reach the rings while they are replaced.
         self.irq_disable();
         self.napi.disable();
         dev.tx_disable();
-        self.down();
-        let res = self.up();
+        self.down(dev);
+        let res = self.up(dev);
         self.napi.enable();
         match res {
             Ok(()) => {
@@ -267,7 +262,7 @@ impl<'a> Adapter<'a> {
     }
 
     /// Stops the device's DMA, then frees both rings and their buffers.
-    pub(crate) fn down(&self) {
+    pub(crate) fn down(&self, netdev: &NetDev) {
         self.hw.quiesce();
         // Take the rings out under the locks, free them (DMA unmap and coherent free)
         // after softirqs are enabled again.
@@ -279,7 +274,7 @@ impl<'a> Adapter<'a> {
         };
         drop(tx);
         drop(rx);
-        self.netdev.reset_queue();
+        netdev.reset_queue();
     }
 }
 
@@ -297,17 +292,20 @@ impl PinnedDrop for Adapter<'_> {
 #[vtable]
 impl Operations for Adapter<'_> {
     fn open(this: Pin<&Self>, dev: &NetDev) -> Result {
+        let owned = dev.owning(this).ok_or(EINVAL)?;
+        // Added on the first open, kept until the adapter is dropped.
+        Napi::add(&owned)?;
         this.hw.set_link_up();
-        this.up()?;
-        if let Err(e) = IrqLine::request(this, c"re1000") {
-            this.down();
+        this.up(dev)?;
+        if let Err(e) = IrqLine::request(&owned, c"re1000") {
+            this.down(dev);
             return Err(e);
         }
         this.napi.enable();
         this.running.store(true, Relaxed);
         this.irq_enable();
         // Check the link now rather than in 2 s, so carrier follows at once.
-        DelayedWork::schedule(this, 0);
+        DelayedWork::schedule(&owned, 0);
         dev.start_queue();
         Ok(())
     }
@@ -320,7 +318,7 @@ impl Operations for Adapter<'_> {
         this.napi.disable();
         this.watchdog.cancel_sync();
         dev.carrier_off();
-        this.down();
+        this.down(dev);
         Ok(())
     }
 
@@ -404,6 +402,14 @@ impl Operations for Adapter<'_> {
         stats::add(&this.stats.tx_timeout_count, 1);
         dev_warn!(this.pdev, "{}: TX timeout, resetting\n", dev.name());
         this.reset_requested.store(true, Relaxed);
-        DelayedWork::schedule(this, 0);
+        match dev.owning(this) {
+            Some(owned) => DelayedWork::schedule(&owned, 0),
+            // Unreachable: the adapter is always its device's private data.
+            None => dev_err!(
+                this.pdev,
+                "{}: TX timeout: no watchdog to reset\n",
+                dev.name()
+            ),
+        }
     }
 }

@@ -104,9 +104,12 @@ impl Adapter<'_> {
 
     /// Raises each interrupt cause by ICS with only that cause unmasked and checks that
     /// the interrupt arrives. 0 on success, else the first cause that did not.
-    fn interrupt_test(self: Pin<&Self>) -> u64 {
+    fn interrupt_test(self: Pin<&Self>, dev: &NetDev) -> u64 {
+        let Some(owned) = dev.owning(self) else {
+            return 1;
+        };
         self.irq_test.set_testing(true);
-        if IrqLine::request(self, c"re1000-test").is_err() {
+        if IrqLine::request(&owned, c"re1000-test").is_err() {
             self.irq_test.set_testing(false);
             return 1;
         }
@@ -148,8 +151,8 @@ impl Adapter<'_> {
     /// Sends frames through the PHY in loopback and checks each comes back intact.
     /// 0 on success, 1 if a frame could not be sent, 2 if frames were lost, 3 if one
     /// came back corrupted.
-    fn loopback_test(&self) -> u64 {
-        if self.up().is_err() {
+    fn loopback_test(&self, netdev: &NetDev) -> u64 {
+        if self.up(netdev).is_err() {
             return 1;
         }
         if self.hw.emulated {
@@ -176,7 +179,7 @@ impl Adapter<'_> {
             let mut tx = self.tx_ring.lock();
             if let Some(ring) = (*tx).as_mut() {
                 for _ in 0..LOOPBACK_FRAMES {
-                    let Ok(mut skb) = SkBuff::alloc(self.netdev, LOOPBACK_LEN as u32) else {
+                    let Ok(mut skb) = SkBuff::alloc(netdev, LOOPBACK_LEN as u32) else {
                         break;
                     };
                     if skb.put_slice(&frame).is_err() {
@@ -204,7 +207,7 @@ impl Adapter<'_> {
             if let Some(ring) = (*guard).as_mut() {
                 // Frames of another length are the peer's traffic, which the MAC
                 // still receives in PHY loopback.
-                ring.poll_raw(self.netdev, &self.hw, |data| {
+                ring.poll_raw(netdev, &self.hw, |data| {
                     if data.len() == LOOPBACK_LEN {
                         received += 1;
                         if data != frame {
@@ -233,7 +236,7 @@ impl Adapter<'_> {
             result = 2;
         }
         let _ = self.hw.write_phy(phy::CTRL, saved);
-        self.down();
+        self.down(netdev);
         result
     }
 
@@ -261,11 +264,11 @@ impl Adapter<'_> {
             self.hw.reset();
             results[1] = self.eeprom_test();
             self.hw.reset();
-            results[2] = self.interrupt_test();
+            results[2] = self.interrupt_test(dev);
             self.hw.reset();
-            results[3] = self.loopback_test();
+            results[3] = self.loopback_test(dev);
             self.hw.reset();
-            self.restore_filters();
+            self.restore_filters(dev);
             if was_running && <Self as Operations>::open(self, dev).is_err() {
                 dev_err!(
                     self.pdev,
