@@ -55,6 +55,16 @@ pub(crate) unsafe trait HasDelayedWork: DelayedWorkHandler + Sized {
 ///
 /// The field should be the owner's first field so that it is dropped (and the work
 /// cancelled) before any other field; owners also cancel it in their own teardown.
+///
+/// That order is the one rule here the types do not check: a handler that runs while
+/// its owner's other fields are being dropped would see them half gone. Upstream's
+/// `kernel::workqueue` avoids it by having a queued item hold a reference count on an
+/// `Arc` owner; this owner is a net_device's private data, which the registration
+/// drops in place, so there is no count to hold. The closest sound alternative, and
+/// what re1000 does, is to stop every source before anything is dropped: `ndo_stop`
+/// (run by `unregister_netdev` before the registration drops the private data)
+/// cancels the work and frees the IRQ, and the owner's `PinnedDrop` does both again
+/// before any field drops.
 #[macro_export]
 macro_rules! impl_has_delayed_work {
     (impl$(<$($lt:lifetime),*>)? HasDelayedWork for $owner:ty { $field:ident }) => {
