@@ -204,10 +204,6 @@ void re1000_local_bh_enable(void)
 	local_bh_enable();
 }
 
-unsigned int re1000_pci_dev_irq(const struct pci_dev *pdev)
-{
-	return pdev->irq;
-}
 
 bool re1000_skb_csum_partial(const struct sk_buff *skb)
 {

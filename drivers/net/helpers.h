@@ -77,6 +77,5 @@ void re1000_dma_sync_single_for_device(struct device *dev, dma_addr_t addr,
 				       size_t size, enum dma_data_direction dir);
 void re1000_local_bh_disable(void);
 void re1000_local_bh_enable(void);
-unsigned int re1000_pci_dev_irq(const struct pci_dev *pdev);
 
 #endif

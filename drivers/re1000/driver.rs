@@ -4,6 +4,7 @@
 
 use kernel::{
     device::Core,
+    irq::IrqRequest,
     pci,
     prelude::*,
     time::msecs_to_jiffies, //
@@ -69,7 +70,9 @@ kernel::pci_device_table!(
 /// What a bound device owns; dropping it unregisters the interface and quiesces the
 /// device.
 pub(crate) struct DeviceData<'a> {
+    // Dropped first: the net_device (and its IRQ line) before the vector it uses.
     _netdev: Registration<'a, Adapter<'a>>,
+    _irq_vectors: pci::IrqVectorRegistration<'a>,
 }
 
 impl pci::Driver for Re1000Driver {
@@ -123,7 +126,10 @@ impl pci::Driver for Re1000Driver {
             watchdog_timeo: msecs_to_jiffies(TX_TIMEOUT_MS),
         };
         let bound: &'bound pci::Device<kernel::device::Bound> = pdev;
-        let irq = crate::net::pci::legacy_irq(bound);
+        // The 8254x has no MSI: one INTx vector, which the line may share.
+        let irq_vectors =
+            bound.alloc_irq_vectors(1, 1, pci::IrqTypes::default().with(pci::IrqType::Intx))?;
+        let irq = IrqRequest::from(irq_vectors.index(0)?).irq();
         let netdev = Registration::new(bound.as_ref(), &config, Adapter::new(bound, hw, irq))?;
         netdev.data().hw_stats.baseline(&netdev.data().hw);
         let (tx, rx) = crate::ring_size_params();
@@ -137,6 +143,9 @@ impl pci::Driver for Re1000Driver {
             mac_type.name(),
             mac
         );
-        Ok(DeviceData { _netdev: netdev })
+        Ok(DeviceData {
+            _netdev: netdev,
+            _irq_vectors: irq_vectors,
+        })
     }
 }
