@@ -4,7 +4,10 @@
 //! See firmware-notes/eeprom.md.
 
 use kernel::{
-    io::Io,
+    io::{
+        poll::read_poll_timeout_atomic,
+        Io, //
+    },
     prelude::*,
     time::{
         delay::udelay,
@@ -22,11 +25,11 @@ use crate::{
 };
 
 /// EERD polls before giving up (as `e1000_poll_eerd_eewr_done`: 100000 x 5 us).
-const EERD_POLLS: u32 = 100_000;
+const EERD_POLLS: usize = 100_000;
 /// Microwire clock half-period for the 82544's EEPROM (`eeprom->delay_usec`).
 const MICROWIRE_DELAY_US: i64 = 50;
 /// Polls of DO after a Microwire WRITE: 200 x 50 us = 10 ms.
-const WRITE_POLLS: u32 = 200;
+const WRITE_POLLS: usize = 200;
 
 impl Hw<'_> {
     /// Reads the whole 64-word EEPROM. Sleeps-free but slow on the 82544 (~160 ms of
@@ -47,14 +50,13 @@ impl Hw<'_> {
         let addr = u8::try_from(addr).map_err(|_| EINVAL)?;
         self.bar
             .write_reg(EERD::zeroed().with_addr(addr).with_start(true));
-        for _ in 0..EERD_POLLS {
-            let eerd = self.bar.read(EERD);
-            if bool::from(eerd.done()) {
-                return Ok(u16::from(eerd.data()));
-            }
-            udelay(Delta::from_micros(5));
-        }
-        Err(ETIMEDOUT)
+        let eerd = read_poll_timeout_atomic(
+            || Ok(self.bar.read(EERD)),
+            |e| bool::from(e.done()),
+            Delta::from_micros(5),
+            EERD_POLLS,
+        )?;
+        Ok(u16::from(eerd.data()))
     }
 
     fn delay() {
@@ -147,15 +149,13 @@ impl Hw<'_> {
             eecd = self.microwire_shift_out(eecd, *word, 16);
             eecd = self.microwire_standby(eecd);
             // The part raises DO when the write has completed: up to 10 ms.
-            let done = (0..WRITE_POLLS).any(|_| {
-                let dout: bool = self.bar.read(EECD).dout().into();
-                if !dout {
-                    udelay(Delta::from_micros(50));
-                }
-                dout
-            });
-            if !done {
-                result = Err(ETIMEDOUT);
+            if let Err(e) = read_poll_timeout_atomic(
+                || Ok(bool::from(self.bar.read(EECD).dout())),
+                |dout| *dout,
+                Delta::from_micros(50),
+                WRITE_POLLS,
+            ) {
+                result = Err(e);
                 break;
             }
             eecd = self.microwire_standby(eecd);

@@ -4,12 +4,12 @@
 //! `e1000_write_phy_reg_ex`). See firmware-notes/phy-mdic.md.
 
 use kernel::{
-    io::Io,
-    prelude::*,
-    time::{
-        delay::udelay,
-        Delta, //
+    io::{
+        poll::read_poll_timeout_atomic,
+        Io, //
     },
+    prelude::*,
+    time::Delta,
 };
 
 use super::Hw;
@@ -19,23 +19,23 @@ use crate::regs::{
 };
 
 /// Polls for MDIC.READY: 64 x 50 us, as the C driver.
-const MDIC_POLLS: u32 = 64;
+const MDIC_POLLS: usize = 64;
 const MDIC_OP_WRITE: u32 = 0b01;
 const MDIC_OP_READ: u32 = 0b10;
 
 impl Hw<'_> {
     fn mdic_wait(&self) -> Result<MDIC> {
-        for _ in 0..MDIC_POLLS {
-            udelay(Delta::from_micros(50));
-            let mdic = self.bar.read(MDIC);
-            if bool::from(mdic.ready()) {
-                if bool::from(mdic.error()) {
-                    return Err(EIO);
-                }
-                return Ok(mdic);
-            }
+        // Busy-waits: callers may hold a spinlock (the C driver polls with udelay too).
+        let mdic = read_poll_timeout_atomic(
+            || Ok(self.bar.read(MDIC)),
+            |m| bool::from(m.ready()),
+            Delta::from_micros(50),
+            MDIC_POLLS,
+        )?;
+        if bool::from(mdic.error()) {
+            return Err(EIO);
         }
-        Err(ETIMEDOUT)
+        Ok(mdic)
     }
 
     /// Reads PHY register `reg`. Busy-waits up to 3.2 ms.
