@@ -131,7 +131,7 @@ impl pci::Driver for Re1000Driver {
             bound.alloc_irq_vectors(1, 1, pci::IrqTypes::default().with(pci::IrqType::Intx))?;
         let irq = IrqRequest::from(irq_vectors.index(0)?).irq();
         let netdev = Registration::new(bound.as_ref(), &config, Adapter::new(bound, hw, irq))?;
-        netdev.data().hw_stats.baseline(&netdev.data().hw);
+        netdev.data().hw_stats.baseline(&netdev.data().hw)?;
         let (tx, rx) = crate::ring_size_params();
         netdev.data().set_initial_ring_sizes(tx, rx);
         // Report no carrier until the watchdog has seen the link (as the C driver).

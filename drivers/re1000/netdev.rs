@@ -250,7 +250,10 @@ impl<'a> Adapter<'a> {
     /// Reads the statistics registers into the totals now.
     pub(crate) fn update_hw_stats(&self) {
         let _guard = self.hw_stats_lock.lock();
-        self.hw_stats.update(&self.hw);
+        if let Err(e) = self.hw_stats.update(&self.hw) {
+            // Cannot happen (the offsets are checked at build time), but not hidden.
+            dev_err!(self.pdev, "reading the statistics registers: {:?}\n", e);
+        }
     }
 
     /// Whether TX descriptors are waiting for the device.

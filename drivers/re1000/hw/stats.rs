@@ -5,6 +5,7 @@
 
 use kernel::{
     io::Io,
+    prelude::*,
     sync::atomic::{
         Atomic,
         Relaxed, //
@@ -12,9 +13,13 @@ use kernel::{
 };
 
 use super::Hw;
-use crate::logic::hwstats::{
-    self,
-    COUNTERS, //
+use crate::{
+    logic::hwstats::{
+        self,
+        Counter,
+        COUNTERS, //
+    },
+    regs::BAR0_SIZE,
 };
 
 /// Running totals of every counter in [`COUNTERS`].
@@ -34,20 +39,19 @@ impl HwStats {
 
     /// Reads every counter once: clears the clear-on-read ones and records where the
     /// cumulative ones start, without counting anything. Called at probe.
-    pub(crate) fn baseline(&self, hw: &Hw<'_>) {
-        for (i, _) in COUNTERS.iter().enumerate() {
-            let raw = read_counter(hw, i);
-            if let Some(last) = self.last_raw.get(i) {
-                last.store(raw, Relaxed);
-            }
+    pub(crate) fn baseline(&self, hw: &Hw<'_>) -> Result {
+        for (counter, last) in COUNTERS.iter().zip(&self.last_raw) {
+            last.store(read_counter(hw, counter)?, Relaxed);
         }
+        Ok(())
     }
 
     /// Adds what the device counted since the last call. Only the watchdog calls this,
     /// so readings never race each other.
-    pub(crate) fn update(&self, hw: &Hw<'_>) {
-        for (i, (total, last)) in self.totals.iter().zip(&self.last_raw).enumerate() {
-            let raw = read_counter(hw, i);
+    pub(crate) fn update(&self, hw: &Hw<'_>) -> Result {
+        let all = COUNTERS.iter().zip(self.totals.iter().zip(&self.last_raw));
+        for (i, (counter, (total, last))) in all.enumerate() {
+            let raw = read_counter(hw, counter)?;
             let cumulative = hwstats::is_cumulative(i, hw.emulated);
             let inc = hwstats::increment(raw, last.load(Relaxed), cumulative);
             last.store(raw, Relaxed);
@@ -55,6 +59,7 @@ impl HwStats {
                 total.fetch_add(inc, Relaxed);
             }
         }
+        Ok(())
     }
 
     /// The total of counter `index` (see the constants in `logic::hwstats`).
@@ -63,17 +68,25 @@ impl HwStats {
     }
 }
 
-/// Reads counter `i`; a 64-bit pair low half first, since reading the high half
-/// clears the pair.
-fn read_counter(hw: &Hw<'_>, i: usize) -> u64 {
-    let Some(counter) = COUNTERS.get(i) else {
-        return 0;
-    };
-    let low = hw.bar.try_read32(counter.offset).unwrap_or(0);
+/// Every counter register lies inside BAR 0, aligned: checked at build time, so the
+/// reads below cannot fail on a device that mapped the BAR.
+const _: () = {
+    let mut i = 0;
+    while i < COUNTERS.len() {
+        let c = &COUNTERS[i];
+        assert!(c.offset % 4 == 0 && c.offset + if c.pair { 8 } else { 4 } <= BAR0_SIZE);
+        i += 1;
+    }
+};
+
+/// Reads `counter`; a 64-bit pair low half first, since reading the high half clears
+/// the pair.
+fn read_counter(hw: &Hw<'_>, counter: &Counter) -> Result<u64> {
+    let low = hw.bar.try_read32(counter.offset)?;
     if counter.pair {
-        let high = hw.bar.try_read32(counter.offset + 4).unwrap_or(0);
-        hwstats::combine(low, high)
+        let high = hw.bar.try_read32(counter.offset + 4)?;
+        Ok(hwstats::combine(low, high))
     } else {
-        u64::from(low)
+        Ok(u64::from(low))
     }
 }
