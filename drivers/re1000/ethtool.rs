@@ -22,7 +22,7 @@ use crate::{
             NAMES,
             STATS, //
         },
-        hwstats::index,
+        hwstats::counter,
         ring::{
             self,
             RingSizeError, //
@@ -72,26 +72,26 @@ const RMON_RANGES: [(u16, u16); 6] = [
 /// The counters of each RMON_RANGES bucket, received and transmitted (a const item,
 /// so an unknown name stops the build).
 const RMON_RX: [usize; 6] = [
-    index("PRC64"),
-    index("PRC127"),
-    index("PRC255"),
-    index("PRC511"),
-    index("PRC1023"),
-    index("PRC1522"),
+    counter!("PRC64"),
+    counter!("PRC127"),
+    counter!("PRC255"),
+    counter!("PRC511"),
+    counter!("PRC1023"),
+    counter!("PRC1522"),
 ];
 const RMON_TX: [usize; 6] = [
-    index("PTC64"),
-    index("PTC127"),
-    index("PTC255"),
-    index("PTC511"),
-    index("PTC1023"),
-    index("PTC1522"),
+    counter!("PTC64"),
+    counter!("PTC127"),
+    counter!("PTC255"),
+    counter!("PTC511"),
+    counter!("PTC1023"),
+    counter!("PTC1522"),
 ];
 
 /// The hardware counter `$name` of `$this`, looked up at build time.
 macro_rules! hw {
     ($this:expr, $name:literal) => {
-        $this.hw_stats.get(const { index($name) })
+        $this.hw_stats.get(counter!($name))
     };
 }
 
@@ -326,8 +326,8 @@ impl Operations for Adapter<'_> {
         this.update_hw_stats();
         let h = &this.hw_stats;
         (
-            h.get(const { index("XONTXC") }) + h.get(const { index("XOFFTXC") }),
-            h.get(const { index("XONRXC") }) + h.get(const { index("XOFFRXC") }),
+            h.get(counter!("XONTXC")) + h.get(counter!("XOFFTXC")),
+            h.get(counter!("XONRXC")) + h.get(counter!("XOFFRXC")),
         )
     }
 

@@ -3,7 +3,7 @@
 //! The `ethtool -S` counters: the C e1000's 46, same names, order and sources
 //! (`e1000_gstrings_stats` in e1000_ethtool.c), then re1000's own.
 
-use super::hwstats::index;
+use super::hwstats::{counter, find, COUNTERS};
 
 /// Software counters the driver keeps (see `stats.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,8 +31,10 @@ pub(crate) enum Source {
     Zero,
 }
 
+/// A counter of [`STATS`] by name; the assertion below [`STATS`] checks every name at
+/// build time.
 const fn hw(name: &str) -> Source {
-    Source::Hw(index(name))
+    Source::Hw(find(name))
 }
 
 /// Name and source of each counter, in `ethtool -S` order.
@@ -46,13 +48,16 @@ pub(crate) const STATS: [(&str, Source); 50] = [
     ("rx_multicast", hw("MPRC")),
     ("tx_multicast", hw("MPTC")),
     ("rx_errors", hw("RXERRC")),
-    ("tx_errors", Source::HwSum(index("ECOL"), index("LATECOL"))),
+    (
+        "tx_errors",
+        Source::HwSum(counter!("ECOL"), counter!("LATECOL")),
+    ),
     ("tx_dropped", Source::Sw(Sw::TxDropped)),
     ("multicast", hw("MPRC")),
     ("collisions", hw("COLC")),
     (
         "rx_length_errors",
-        Source::HwSum(index("RUC"), index("ROC")),
+        Source::HwSum(counter!("RUC"), counter!("ROC")),
     ),
     ("rx_over_errors", hw("RNBC")),
     ("rx_crc_errors", hw("CRCERRS")),
@@ -93,6 +98,21 @@ pub(crate) const STATS: [(&str, Source); 50] = [
     ("rx_dropped_length", Source::Sw(Sw::RxDroppedLength)),
     ("rx_dropped_errors", Source::Sw(Sw::RxDroppedErrors)),
 ];
+
+/// Every hardware counter [`STATS`] names exists (`find` returns one past the table
+/// for an unknown name): checked while the module builds.
+const _: () = {
+    let mut i = 0;
+    while i < STATS.len() {
+        if let Source::Hw(c) = STATS[i].1 {
+            assert!(
+                c < COUNTERS.len(),
+                "STATS names an unknown hardware counter"
+            );
+        }
+        i += 1;
+    }
+};
 
 /// The names, for the ethtool string set.
 pub(crate) const NAMES: [&str; STATS.len()] = {
@@ -174,7 +194,7 @@ mod tests {
 
     #[test]
     fn byte_counters_come_from_the_octet_pairs() {
-        assert_eq!(STATS[2].1, Source::Hw(index("GORC")));
-        assert_eq!(STATS[39].1, Source::Hw(index("GORC")));
+        assert_eq!(STATS[2].1, Source::Hw(counter!("GORC")));
+        assert_eq!(STATS[39].1, Source::Hw(counter!("GORC")));
     }
 }

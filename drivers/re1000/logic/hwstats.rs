@@ -93,10 +93,10 @@ pub(crate) const COUNTERS: [Counter; 54] = [
     c("TSCTFC", 0x40FC),
 ];
 
-/// Index of the counter named `name` (compile-time lookup for the constants below).
-/// Every caller evaluates it in a const context (a `const` item or `const { }`), so
-/// an unknown name stops the build; it never runs in the kernel.
-pub(crate) const fn index(name: &str) -> usize {
+/// Position of the counter named `name` in [`COUNTERS`], or `COUNTERS.len()` (one past
+/// the table) for a name that is not there. Only build-time lookups call it: through
+/// [`counter!`], or in a table checked by an assertion in a `const` item.
+pub(crate) const fn find(name: &str) -> usize {
     let mut i = 0;
     while i < COUNTERS.len() {
         if const_str_eq(COUNTERS[i].name, name) {
@@ -104,8 +104,25 @@ pub(crate) const fn index(name: &str) -> usize {
         }
         i += 1;
     }
-    panic!("unknown counter");
+    COUNTERS.len()
 }
+
+/// `counter!("GPRC")`: the index of a hardware counter, resolved while the module
+/// builds. The check is a `const` block, so an unknown name fails the build and no
+/// lookup (or check) is compiled into the module.
+macro_rules! counter {
+    ($name:literal) => {
+        const {
+            let i = $crate::logic::hwstats::find($name);
+            assert!(
+                i < $crate::logic::hwstats::COUNTERS.len(),
+                concat!("no hardware counter named ", $name)
+            );
+            i
+        }
+    };
+}
+pub(crate) use counter;
 
 const fn const_str_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -122,19 +139,19 @@ const fn const_str_eq(a: &str, b: &str) -> bool {
     true
 }
 
-pub(crate) const CRCERRS: usize = index("CRCERRS");
-pub(crate) const ALGNERRC: usize = index("ALGNERRC");
-pub(crate) const RXERRC: usize = index("RXERRC");
-pub(crate) const MPC: usize = index("MPC");
-pub(crate) const RNBC: usize = index("RNBC");
-pub(crate) const ECOL: usize = index("ECOL");
-pub(crate) const LATECOL: usize = index("LATECOL");
-pub(crate) const COLC: usize = index("COLC");
-pub(crate) const RLEC: usize = index("RLEC");
-pub(crate) const RUC: usize = index("RUC");
-pub(crate) const ROC: usize = index("ROC");
-pub(crate) const CEXTERR: usize = index("CEXTERR");
-pub(crate) const MPRC: usize = index("MPRC");
+pub(crate) const CRCERRS: usize = counter!("CRCERRS");
+pub(crate) const ALGNERRC: usize = counter!("ALGNERRC");
+pub(crate) const RXERRC: usize = counter!("RXERRC");
+pub(crate) const MPC: usize = counter!("MPC");
+pub(crate) const RNBC: usize = counter!("RNBC");
+pub(crate) const ECOL: usize = counter!("ECOL");
+pub(crate) const LATECOL: usize = counter!("LATECOL");
+pub(crate) const COLC: usize = counter!("COLC");
+pub(crate) const RLEC: usize = counter!("RLEC");
+pub(crate) const RUC: usize = counter!("RUC");
+pub(crate) const ROC: usize = counter!("ROC");
+pub(crate) const CEXTERR: usize = counter!("CEXTERR");
+pub(crate) const MPRC: usize = counter!("MPRC");
 
 /// Whether a counter keeps counting across reads on this device: QEMU never clears
 /// MPC and RNBC.
