@@ -29,7 +29,10 @@ use kernel::{
 use super::{
     bindings,
     device::NetDev,
-    skb::SkBuff, //
+    skb::{
+        SkBuff,
+        SkbRef, //
+    },
 };
 
 fn raw_dev(dev: &Device<Bound>) -> *mut bindings::device {
@@ -213,35 +216,136 @@ impl Drop for Mapping<'_> {
     }
 }
 
-/// Maps the linear part of `skb` for transmission.
-pub(crate) fn map_tx_head<'a>(dev: &'a Device<Bound>, skb: &SkBuff) -> Result<Mapping<'a>> {
-    let len = skb.head_len();
-    // SAFETY: The skb is valid and its linear data spans `head_len` bytes; it stays
-    // alive until the mapping is dropped (the TX ring keeps both).
-    let addr = unsafe {
-        bindings::re1000_dma_map_single(
-            raw_dev(dev),
-            bindings::re1000_skb_data(skb.as_raw()).cast(),
-            len as usize,
-            raw_dir(DataDirection::ToDevice),
-        )
-    };
-    Mapping::checked(dev, addr, len, Kind::Single, DataDirection::ToDevice)
+/// Page fragments a packet to send may have (`CONFIG_MAX_SKB_FRAGS`' default); a
+/// packet with more is refused by [`TxPacket::map`].
+pub(crate) const TX_MAX_FRAGS: usize = 17;
+
+/// A packet mapped for transmission: the skb and the mappings of its linear part and
+/// of each page fragment, owned together, so that no mapping outlives the memory it
+/// maps. Dropping it unmaps everything, then frees the skb.
+pub(crate) struct TxPacket<'a> {
+    // Field order: unmap before the skb is freed.
+    maps: [Option<Mapping<'a>>; 1 + TX_MAX_FRAGS],
+    skb: SkBuff,
 }
 
-/// Maps page fragment `i` of `skb` for transmission.
-pub(crate) fn map_tx_frag<'a>(dev: &'a Device<Bound>, skb: &SkBuff, i: u32) -> Result<Mapping<'a>> {
-    if i >= skb.nr_frags() {
-        return Err(EINVAL);
+impl<'a> TxPacket<'a> {
+    /// Maps the linear part of `skb` (when it has one) and each of its page fragments
+    /// for the device to read. On failure the skb is dropped with what was mapped.
+    pub(crate) fn map(dev: &'a Device<Bound>, skb: SkBuff) -> Result<Self> {
+        let frags = skb.nr_frags();
+        if frags as usize > TX_MAX_FRAGS {
+            return Err(EINVAL);
+        }
+        let mut packet = Self {
+            maps: [const { None }; 1 + TX_MAX_FRAGS],
+            skb,
+        };
+        let head_len = packet.skb.head_len();
+        if head_len > 0 {
+            // SAFETY: The skb is valid and its linear data spans `head_len` bytes; the
+            // skb lives in `packet` beside the mapping and, by the field order, is
+            // freed only after it is unmapped.
+            let addr = unsafe {
+                bindings::re1000_dma_map_single(
+                    raw_dev(dev),
+                    bindings::re1000_skb_data(packet.skb.as_raw()).cast(),
+                    head_len as usize,
+                    raw_dir(DataDirection::ToDevice),
+                )
+            };
+            packet.maps[0] = Some(Mapping::checked(
+                dev,
+                addr,
+                head_len,
+                Kind::Single,
+                DataDirection::ToDevice,
+            )?);
+        }
+        for (i, slot) in (0..frags).zip(packet.maps.iter_mut().skip(1)) {
+            // SAFETY: `i < nr_frags` is a valid fragment index of the valid skb, whose
+            // fragments live as long as the skb (as for the head above).
+            let (addr, len) = unsafe {
+                (
+                    bindings::re1000_skb_frag_dma_map(raw_dev(dev), packet.skb.as_raw(), i),
+                    bindings::re1000_skb_frag_size(packet.skb.as_raw(), i),
+                )
+            };
+            *slot = Some(Mapping::checked(
+                dev,
+                addr,
+                len,
+                Kind::Page,
+                DataDirection::ToDevice,
+            )?);
+        }
+        Ok(packet)
     }
-    // SAFETY: `i` is a valid fragment index of a valid skb.
-    let (addr, len) = unsafe {
-        (
-            bindings::re1000_skb_frag_dma_map(raw_dev(dev), skb.as_raw(), i),
-            bindings::re1000_skb_frag_size(skb.as_raw(), i),
-        )
-    };
-    Mapping::checked(dev, addr, len, Kind::Page, DataDirection::ToDevice)
+
+    /// Page fragments of the packet.
+    pub(crate) fn nr_frags(&self) -> u32 {
+        self.skb.nr_frags()
+    }
+
+    /// Bus address and length of each mapped buffer, in the packet's order (the
+    /// linear part first).
+    pub(crate) fn buffers(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
+        self.maps.iter().flatten().map(|m| (m.addr(), m.len()))
+    }
+
+    /// Unmaps the packet and gives its skb back (to requeue it later).
+    pub(crate) fn into_skb(self) -> SkBuff {
+        let Self { maps, skb } = self;
+        drop(maps);
+        skb
+    }
+
+    /// Splits the packet into its buffers, in order, each holding a reference to the
+    /// skb, so that each can be released as soon as the device has read it; the last
+    /// one holds the packet's own reference. Descriptor rings keep each buffer in the
+    /// slot of the last descriptor that uses it.
+    pub(crate) fn into_buffers(self) -> impl Iterator<Item = TxBuffer<'a>> {
+        let Self { maps, skb } = self;
+        let mut left = maps.iter().flatten().count();
+        let mut skb = Some(skb);
+        maps.into_iter().flatten().map_while(move |mapping| {
+            left -= 1;
+            let skb = if left == 0 {
+                skb.take()?.into_ref()
+            } else {
+                skb.as_ref()?.share()
+            };
+            Some(TxBuffer { mapping, skb })
+        })
+    }
+}
+
+/// One buffer of a packet being sent: its mapping and a reference that keeps the
+/// packet's memory alive until it is unmapped.
+pub(crate) struct TxBuffer<'a> {
+    // Field order: unmap before the reference is dropped.
+    mapping: Mapping<'a>,
+    skb: SkbRef,
+}
+
+impl TxBuffer<'_> {
+    /// Bus address for the descriptor.
+    pub(crate) fn addr(&self) -> u64 {
+        self.mapping.addr()
+    }
+
+    /// Mapped length in bytes.
+    pub(crate) fn len(&self) -> u32 {
+        self.mapping.len()
+    }
+
+    /// Unmaps the buffer once the device has sent it and releases its reference (the
+    /// last one frees the packet, as [`SkbRef::consume`]).
+    pub(crate) fn complete(self, budget: u32) {
+        let Self { mapping, skb } = self;
+        drop(mapping);
+        skb.consume(budget);
+    }
 }
 
 /// A receive buffer: an skb whose data area is mapped for the device to write.

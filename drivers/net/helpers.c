@@ -123,6 +123,11 @@ unsigned char *re1000_skb_data(const struct sk_buff *skb)
 	return skb->data;
 }
 
+void re1000_skb_get(struct sk_buff *skb)
+{
+	skb_get(skb);
+}
+
 unsigned int re1000_skb_headlen(const struct sk_buff *skb)
 {
 	return skb_headlen(skb);

@@ -44,6 +44,7 @@ void re1000_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb);
 struct sk_buff *re1000_netdev_alloc_skb_ip_align(struct net_device *dev,
 						 unsigned int len);
 unsigned char *re1000_skb_data(const struct sk_buff *skb);
+void re1000_skb_get(struct sk_buff *skb);
 unsigned int re1000_skb_headlen(const struct sk_buff *skb);
 unsigned int re1000_skb_nr_frags(const struct sk_buff *skb);
 unsigned int re1000_skb_frag_size(const struct sk_buff *skb, unsigned int i);

@@ -37,7 +37,7 @@ pub(crate) enum TxRequest {
 /// An owned socket buffer.
 ///
 /// Dropping it frees the buffer as a drop (`dev_kfree_skb_any`), which is safe in any
-/// context; [`SkBuff::consume`] frees a transmitted one.
+/// context; a transmitted one is released through its [`SkbRef`]s.
 ///
 /// # Invariants
 ///
@@ -195,19 +195,69 @@ impl SkBuff {
         // length) and `dev` is valid.
         unsafe { bindings::re1000_skb_set_protocol_eth(self.as_raw(), dev.as_raw()) };
     }
-
-    /// Frees a transmitted buffer from NAPI poll (`napi_consume_skb`); `budget` 0 means
-    /// not in NAPI context.
-    pub(crate) fn consume(self, budget: u32) {
-        let budget = c_int::try_from(budget).unwrap_or(c_int::MAX);
-        // SAFETY: Ownership passes to C.
-        unsafe { bindings::napi_consume_skb(self.into_raw(), budget) }
-    }
 }
 
 impl Drop for SkBuff {
     fn drop(&mut self) {
         // SAFETY: By the type invariant we own the buffer; it is not used after this.
+        unsafe { bindings::re1000_dev_kfree_skb_any(self.0.as_ptr()) }
+    }
+}
+
+/// One reference to a socket buffer (`skb->users`) that keeps its memory alive but
+/// gives no access to it: what a DMA mapping of part of the buffer holds, so that the
+/// buffer cannot be freed while the device may still read it. Dropping it drops the
+/// reference (`dev_kfree_skb_any`); [`SkbRef::consume`] releases a sent one.
+///
+/// # Invariants
+///
+/// `self.0` points to a valid `sk_buff` on which this value holds one reference.
+pub(crate) struct SkbRef(NonNull<bindings::sk_buff>);
+
+// SAFETY: A reference may be dropped from any thread (`dev_kfree_skb_any`).
+unsafe impl Send for SkbRef {}
+// SAFETY: `SkbRef` has no methods taking `&self`.
+unsafe impl Sync for SkbRef {}
+
+impl SkBuff {
+    /// Turns the owned buffer into a reference that only keeps it alive.
+    pub(crate) fn into_ref(self) -> SkbRef {
+        let ptr = self.0;
+        core::mem::forget(self);
+        // INVARIANT: The buffer's one reference, ours, passes to the `SkbRef`.
+        SkbRef(ptr)
+    }
+
+    /// Takes one more reference (`skb_get`) that only keeps the buffer alive. The
+    /// buffer stays exclusively this `SkBuff`'s to read and change, so this is for the
+    /// net layer only: the DMA mappings of a packet being sent hold such references,
+    /// and they never touch the data.
+    pub(super) fn share(&self) -> SkbRef {
+        // SAFETY: By the type invariant the buffer is valid; `skb_get` only increments
+        // `skb->users`.
+        unsafe { bindings::re1000_skb_get(self.as_raw()) };
+        // INVARIANT: `skb_get` took the reference the `SkbRef` holds.
+        SkbRef(self.0)
+    }
+}
+
+impl SkbRef {
+    /// Releases the reference of a transmitted buffer from NAPI poll
+    /// (`napi_consume_skb`, which frees the buffer with its last reference); `budget` 0
+    /// means not in NAPI context.
+    pub(crate) fn consume(self, budget: u32) {
+        let budget = c_int::try_from(budget).unwrap_or(c_int::MAX);
+        let ptr = self.0.as_ptr();
+        core::mem::forget(self);
+        // SAFETY: By the type invariant we hold one reference; it passes to C.
+        unsafe { bindings::napi_consume_skb(ptr, budget) }
+    }
+}
+
+impl Drop for SkbRef {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant we hold one reference; it is not used after
+        // this.
         unsafe { bindings::re1000_dev_kfree_skb_any(self.0.as_ptr()) }
     }
 }

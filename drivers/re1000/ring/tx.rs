@@ -29,10 +29,10 @@ use crate::{
     },
     net::{
         dma::{
-            map_tx_frag,
-            map_tx_head,
             DescRing,
-            Mapping, //
+            TxBuffer,
+            TxPacket,
+            TX_MAX_FRAGS, //
         },
         skb::{
             SkBuff,
@@ -41,30 +41,28 @@ use crate::{
     },
 };
 
-/// Page fragments a packet may have (`CONFIG_MAX_SKB_FRAGS`' default).
-const MAX_FRAGS: usize = 17;
 /// Largest packet the stack hands over (`GSO_LEGACY_MAX_SIZE`; re1000 does not raise it).
 const MAX_PACKET_BYTES: u32 = 65536;
 /// Descriptors one packet may need at most: a context descriptor, every buffer cut
 /// into 4 KiB pieces (at most one extra piece per buffer), and the 4-byte split of the
 /// TSO work-around.
 pub(crate) const MAX_DESCS_PER_PACKET: u32 =
-    1 + MAX_PACKET_BYTES / offload::MAX_DATA_PER_TXD + (1 + MAX_FRAGS as u32) + 1;
+    1 + MAX_PACKET_BYTES / offload::MAX_DATA_PER_TXD + (1 + TX_MAX_FRAGS as u32) + 1;
 /// Free descriptors below which the queue stops, and at which it is woken again: a
 /// largest packet still fits, with two to spare as in the C driver.
 pub(crate) const WAKE_THRESHOLD: u32 = MAX_DESCS_PER_PACKET + 2;
 
-/// A sent packet's skb and what it became on the wire.
+/// What a sent packet became on the wire.
 struct Sent {
-    skb: SkBuff,
     packets: u32,
     bytes: u32,
 }
 
-/// What one descriptor slot holds until the device is done with it: the mapping whose
-/// last piece it carries, and on a packet's last descriptor the packet.
-struct TxBuffer<'a> {
-    mapping: Option<Mapping<'a>>,
+/// What one descriptor slot holds until the device is done with it: the buffer whose
+/// last piece it carries (the buffer holds its part of the packet), and on a packet's
+/// last descriptor what the packet counts for.
+struct TxSlot<'a> {
+    buffer: Option<TxBuffer<'a>>,
     sent: Option<Sent>,
 }
 
@@ -144,12 +142,12 @@ pub(crate) enum TxError {
 /// # Invariants
 ///
 /// Descriptors `next_to_clean..next_to_use` (mod count) are owned by the device; a
-/// mapping sits in the slot of the last descriptor that uses it and a packet in the
-/// slot of its last descriptor. All other slots are `None`.
+/// packet's buffer sits in the slot of the last descriptor that uses it, and what the
+/// packet counts for in the slot of its last descriptor. All other slots are `None`.
 pub(crate) struct TxRing<'a> {
     dev: &'a Device<Bound>,
     descs: DescRing<RawDesc>,
-    buffers: KVec<Option<TxBuffer<'a>>>,
+    buffers: KVec<Option<TxSlot<'a>>>,
     next_to_use: u32,
     next_to_clean: u32,
     /// The last packet queued was a TSO packet.
@@ -196,37 +194,24 @@ impl<'a> TxRing<'a> {
     /// Maps `skb` and fills its descriptors as `plan` says. Returns the bytes it puts
     /// on the wire (for BQL). The caller writes TDT.
     pub(crate) fn queue(&mut self, skb: SkBuff, plan: TxPlan) -> Result<u32, TxError> {
-        let frags = skb.nr_frags() as usize;
-        if frags > MAX_FRAGS {
-            return Err(TxError::MappingFailed);
-        }
         // Map everything before touching the ring, so a failure unwinds by dropping.
-        let mut maps: [Option<Mapping<'a>>; 1 + MAX_FRAGS] = [const { None }; 1 + MAX_FRAGS];
-        if skb.head_len() > 0 {
-            maps[0] = Some(map_tx_head(self.dev, &skb).map_err(|_| TxError::MappingFailed)?);
-        }
-        for (i, slot) in maps.iter_mut().skip(1).take(frags).enumerate() {
-            let m = map_tx_frag(self.dev, &skb, i as u32).map_err(|_| TxError::MappingFailed)?;
-            *slot = Some(m);
-        }
+        let packet = TxPacket::map(self.dev, skb).map_err(|_| TxError::MappingFailed)?;
         let is_tso = matches!(plan.offload, Offload::Tso(_));
         // The C driver's work-arounds for premature descriptor write-back: a linear
         // packet right after a TSO one, and a linear TSO packet, end in a separate
         // 4-byte descriptor (see firmware-notes/data-path.md).
-        let split_last = frags == 0 && (is_tso || self.last_was_tso);
-        let last = maps.iter().rposition(Option::is_some);
+        let split_last = packet.nr_frags() == 0 && (is_tso || self.last_was_tso);
+        let buffers = packet.buffers().count();
+        let Some(last) = buffers.checked_sub(1) else {
+            return Err(TxError::MappingFailed);
+        };
         let context = plan.offload.context();
         let mut needed = u32::from(context.is_some());
-        for (k, m) in maps.iter().enumerate() {
-            if let Some(m) = m {
-                needed += offload::pieces(m.len(), split_last && Some(k) == last).count() as u32;
-            }
-        }
-        if last.is_none() {
-            return Err(TxError::MappingFailed);
+        for (k, (_, len)) in packet.buffers().enumerate() {
+            needed += offload::pieces(len, split_last && k == last).count() as u32;
         }
         if self.unused() < needed {
-            return Err(TxError::RingFull(skb));
+            return Err(TxError::RingFull(packet.into_skb()));
         }
         let count = self.descs.count();
         if let Some(ctx) = context {
@@ -234,19 +219,15 @@ impl<'a> TxRing<'a> {
             self.next_to_use = ring::next(self.next_to_use, count);
         }
         let mut sent = Some(Sent {
-            skb,
             packets: plan.packets,
             bytes: plan.bytes,
         });
-        for (k, m) in maps.iter_mut().enumerate() {
-            let Some(mapping) = m.take() else {
-                continue;
-            };
-            let is_last_buffer = Some(k) == last;
-            let addr = mapping.addr();
-            let mut mapping = Some(mapping);
+        for (k, buffer) in packet.into_buffers().enumerate() {
+            let is_last_buffer = k == last;
+            let addr = buffer.addr();
+            let mut buffer = Some(buffer);
             let mut pieces = offload::pieces(
-                mapping.as_ref().map_or(0, Mapping::len),
+                buffer.as_ref().map_or(0, TxBuffer::len),
                 split_last && is_last_buffer,
             )
             .peekable();
@@ -258,8 +239,8 @@ impl<'a> TxRing<'a> {
                     .write(i, plan.offload.data(addr + u64::from(off), len, eop));
                 if last_piece {
                     if let Some(b) = self.buffers.get_mut(i as usize) {
-                        *b = Some(TxBuffer {
-                            mapping: mapping.take(),
+                        *b = Some(TxSlot {
+                            buffer: buffer.take(),
                             sent: if eop { sent.take() } else { None },
                         });
                     }
@@ -282,13 +263,14 @@ impl<'a> TxRing<'a> {
             }
             // The buffer is released only after the DD bit that said it is sent.
             dma_mb(Read);
-            if let Some(buf) = self.buffers.get_mut(i as usize).and_then(Option::take) {
-                let TxBuffer { mapping, sent } = buf;
-                drop(mapping);
+            if let Some(slot) = self.buffers.get_mut(i as usize).and_then(Option::take) {
+                let TxSlot { buffer, sent } = slot;
+                if let Some(buffer) = buffer {
+                    buffer.complete(budget);
+                }
                 if let Some(sent) = sent {
                     done.packets += sent.packets;
                     done.bytes += sent.bytes;
-                    sent.skb.consume(budget);
                 }
             }
             self.descs.write(i, [0; 2]);
