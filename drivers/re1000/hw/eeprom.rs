@@ -52,7 +52,7 @@ impl Hw<'_> {
             .write_reg(EERD::zeroed().with_addr(addr).with_start(true));
         let eerd = read_poll_timeout_atomic(
             || Ok(self.bar.read(EERD)),
-            |e| bool::from(e.done()),
+            |e| e.done(),
             Delta::from_micros(5),
             EERD_POLLS,
         )?;
@@ -96,7 +96,7 @@ impl Hw<'_> {
         for _ in 0..16 {
             self.bar.write_reg(eecd.with_sk(true));
             Self::delay();
-            let dout: bool = self.bar.read(EECD).dout().into();
+            let dout = self.bar.read(EECD).dout();
             data = (data << 1) | u16::from(dout);
             self.bar.write_reg(eecd.with_sk(false));
             Self::delay();
@@ -150,7 +150,7 @@ impl Hw<'_> {
             eecd = self.microwire_standby(eecd);
             // The part raises DO when the write has completed: up to 10 ms.
             if let Err(e) = read_poll_timeout_atomic(
-                || Ok(bool::from(self.bar.read(EECD).dout())),
+                || Ok(self.bar.read(EECD).dout()),
                 |dout| *dout,
                 Delta::from_micros(50),
                 WRITE_POLLS,

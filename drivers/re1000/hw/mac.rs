@@ -85,9 +85,9 @@ impl Hw<'_> {
     pub(crate) fn link_status(&self) -> LinkStatus {
         let status = self.bar.read(STATUS);
         LinkStatus {
-            up: status.lu().into(),
-            speed_mbps: logic::status::speed_mbps(status.speed().into()),
-            full_duplex: status.fd().into(),
+            up: status.lu(),
+            speed_mbps: status.speed().mbps(),
+            full_duplex: status.fd(),
         }
     }
 }

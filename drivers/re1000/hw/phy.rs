@@ -28,11 +28,11 @@ impl Hw<'_> {
         // Busy-waits: callers may hold a spinlock (the C driver polls with udelay too).
         let mdic = read_poll_timeout_atomic(
             || Ok(self.bar.read(MDIC)),
-            |m| bool::from(m.ready()),
+            |m| m.ready(),
             Delta::from_micros(50),
             MDIC_POLLS,
         )?;
-        if bool::from(mdic.error()) {
+        if mdic.error() {
             return Err(EIO);
         }
         Ok(mdic)
