@@ -14,6 +14,7 @@ pub mod echo;
 pub mod flows;
 pub mod icmp;
 pub mod kmemleak;
+pub mod ktap;
 pub mod modules;
 pub mod monitor;
 /// The netlink library, its own crate (`ethtool-netlink/`).

@@ -11,17 +11,21 @@ use anyhow::{ensure, Context, Result};
 
 mod autoload;
 
-use super::{Case, CaseResult, Ctx, Scaled, Suite};
+use super::{Case, CaseResult, Ctx, Scaled, SkipWhen, Suite};
 use crate::topology::{self, PROBE_TIMEOUT};
-use crate::{cmd, modules, sysfs, wait, DUT, PEER};
+use crate::{cmd, dmesg, ktap, modules, sysfs, wait, DUT, PEER};
 
 pub const SUITE: Suite = Suite {
     name: "bringup",
     about:
-        "alias autoload, bind, MAC, carrier, ethtool -i, unbind/bind x50 (short: x10), rmmod/modprobe x20 (x5), MTU limits",
+        "alias autoload, bind, MAC, KUnit suites at load, carrier, ethtool -i, unbind/bind x50 (short: x10), rmmod/modprobe x20 (x5), MTU limits",
     cases: &[
         Case::new("modalias", modalias),
         Case::new("bound", bound),
+        Case::new("kunit", kunit).skip_when(
+            SkipWhen::Driver("e1000"),
+            "the C e1000 has no KUnit suite",
+        ),
         Case::new("carrier", carrier),
         Case::new("ethtool-info", ethtool_info),
         Case::new("rebind", rebind),
@@ -98,6 +102,31 @@ fn bound(ctx: &mut Ctx<'_>) -> CaseResult {
         ctx.topo.dut.ifname
     );
     check_mac(ctx)?;
+    Ok(())
+}
+
+/// The module's KUnit suites and how many tests each declares
+/// (`#[kunit_tests]` in drivers/re1000/; the test kernel has CONFIG_KUNIT=y).
+const KUNIT_SUITES: &[(&str, u32)] = &[("re1000_regs", 3)];
+
+/// (b2) re1000's KUnit suites, which check what needs kernel types (the
+/// register types' decoding), run when the module loads: one reload, and each
+/// suite's KTAP report in the kernel log shows every declared test passed.
+fn kunit(ctx: &mut Ctx<'_>) -> CaseResult {
+    let drv = ctx.driver();
+    let mut log = dmesg::Cursor::now()?;
+    modules::rmmod(&drv)?;
+    modules::modprobe(&drv)?;
+    wait_probed(DUT.pci_addr, &drv, DUT.mac)?;
+    if ctx.topo.peer.driver == drv {
+        wait_probed(PEER.pci_addr, &drv, PEER.mac)?;
+    }
+    let lines = log.read_new()?;
+    ctx.topo.reconfigure().context("restoring the topology")?;
+    for &(suite, tests) in KUNIT_SUITES {
+        let r = ktap::check_suite(&lines, suite, tests)?;
+        ctx.info(&format!("KUnit {suite}: {} of {} passed", r.pass, r.total));
+    }
     Ok(())
 }
 
