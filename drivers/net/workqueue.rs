@@ -28,13 +28,13 @@ pub(crate) trait DelayedWorkHandler: Sync + Sized {
     fn run(this: Owned<'_, Self>);
 }
 
-/// Implemented by [`impl_has_delayed_work!`](crate::impl_has_delayed_work) for the owner of
+/// Implemented by [`impl_delayed_work_owner!`](crate::impl_delayed_work_owner) for the owner of
 /// a [`DelayedWork`] field.
 ///
 /// # Safety
 ///
 /// `OFFSET` must be the byte offset of a `DelayedWork<Self>` field inside `Self`.
-pub(crate) unsafe trait HasDelayedWork: DelayedWorkHandler + Sized {
+pub(crate) unsafe trait DelayedWorkOwner: DelayedWorkHandler + Sized {
     /// Offset of the `DelayedWork<Self>` field.
     const OFFSET: usize;
 
@@ -51,7 +51,9 @@ pub(crate) unsafe trait HasDelayedWork: DelayedWorkHandler + Sized {
     }
 }
 
-/// Declares which field of a type is its [`DelayedWork`].
+/// Declares which field of a type is its [`DelayedWork`]. (Not upstream's
+/// `impl_has_delayed_work!`, whose trait serves `kernel::workqueue`'s queues of
+/// reference-counted items; hence the different name.)
 ///
 /// The field should be the owner's first field so that it is dropped (and the work
 /// cancelled) before any other field; owners also cancel it in their own teardown.
@@ -66,11 +68,11 @@ pub(crate) unsafe trait HasDelayedWork: DelayedWorkHandler + Sized {
 /// cancels the work and frees the IRQ, and the owner's `PinnedDrop` does both again
 /// before any field drops.
 #[macro_export]
-macro_rules! impl_has_delayed_work {
-    (impl$(<$($lt:lifetime),*>)? HasDelayedWork for $owner:ty { $field:ident }) => {
+macro_rules! impl_delayed_work_owner {
+    (impl$(<$($lt:lifetime),*>)? DelayedWorkOwner for $owner:ty { $field:ident }) => {
         // SAFETY: `offset_of!` gives the offset of the named field, whose type `_check`
         // proves to be `DelayedWork<$owner>`.
-        unsafe impl$(<$($lt),*>)? $crate::net::workqueue::HasDelayedWork for $owner {
+        unsafe impl$(<$($lt),*>)? $crate::net::workqueue::DelayedWorkOwner for $owner {
             const OFFSET: usize = {
                 #[allow(dead_code)]
                 fn _check<'check $(, $($lt),*)?>(
@@ -93,7 +95,7 @@ macro_rules! impl_has_delayed_work {
 /// `T::OFFSET`, which is a net_device's private data.
 #[repr(C)]
 #[pin_data(PinnedDrop)]
-pub(crate) struct DelayedWork<T: HasDelayedWork> {
+pub(crate) struct DelayedWork<T: DelayedWorkOwner> {
     #[pin]
     work: Opaque<bindings::delayed_work>,
     _owner: PhantomData<T>,
@@ -101,11 +103,11 @@ pub(crate) struct DelayedWork<T: HasDelayedWork> {
 
 // SAFETY: The C work item may be queued and cancelled from any thread; `T: Sync`
 // because `run` gets a shared reference from the workqueue thread.
-unsafe impl<T: HasDelayedWork> Send for DelayedWork<T> {}
+unsafe impl<T: DelayedWorkOwner> Send for DelayedWork<T> {}
 // SAFETY: As above; all methods take `&self` and call thread-safe C functions.
-unsafe impl<T: HasDelayedWork> Sync for DelayedWork<T> {}
+unsafe impl<T: DelayedWorkOwner> Sync for DelayedWork<T> {}
 
-impl<T: HasDelayedWork> DelayedWork<T> {
+impl<T: DelayedWorkOwner> DelayedWork<T> {
     /// Initialises the work item; it does nothing until [`Self::schedule`].
     pub(crate) fn new() -> impl PinInit<Self> {
         pin_init!(Self {
@@ -162,7 +164,7 @@ impl<T: HasDelayedWork> DelayedWork<T> {
 }
 
 #[pinned_drop]
-impl<T: HasDelayedWork> PinnedDrop for DelayedWork<T> {
+impl<T: DelayedWorkOwner> PinnedDrop for DelayedWork<T> {
     fn drop(self: Pin<&mut Self>) {
         self.cancel_sync();
     }

@@ -10,7 +10,7 @@ use kernel::{
 };
 
 use crate::{
-    impl_has_delayed_work,
+    impl_delayed_work_owner,
     logic,
     net::{
         netdev::{
@@ -29,8 +29,8 @@ use crate::{
 /// Watchdog period, as the C driver's `2 * HZ`.
 const WATCHDOG_PERIOD_MS: u32 = 2000;
 
-impl_has_delayed_work! {
-    impl<'a> HasDelayedWork for Adapter<'a> { watchdog }
+impl_delayed_work_owner! {
+    impl<'a> DelayedWorkOwner for Adapter<'a> { watchdog }
 }
 
 impl Adapter<'_> {
