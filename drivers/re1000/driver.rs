@@ -11,6 +11,7 @@ use kernel::{
 };
 
 use crate::{
+    adapter::Adapter,
     hw::{
         Hw,
         MacType, //
@@ -21,7 +22,6 @@ use crate::{
         Features,
         Registration, //
     },
-    netdev::Adapter,
     regs::BAR0_SIZE, //
 };
 

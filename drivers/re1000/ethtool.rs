@@ -9,6 +9,7 @@ use kernel::{
 };
 
 use crate::{
+    adapter::Adapter,
     hw::phy::Advertise,
     logic::itr::{
         self,
@@ -42,7 +43,6 @@ use crate::{
         },
         netdev::NetDev, //
     },
-    netdev::Adapter,
     regs::{
         self,
         phy, //

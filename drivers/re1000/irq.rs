@@ -6,6 +6,7 @@
 use kernel::{io::Io, prelude::*, sync::atomic::Relaxed};
 
 use crate::{
+    adapter::Adapter,
     impl_has_irq_line,
     impl_has_napi,
     logic::itr,
@@ -24,7 +25,6 @@ use crate::{
         },
         workqueue::DelayedWork,
     },
-    netdev::Adapter,
     regs::*,
     ring::tx::WAKE_THRESHOLD,
     stats, //

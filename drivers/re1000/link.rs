@@ -10,6 +10,7 @@ use kernel::{
 };
 
 use crate::{
+    adapter::Adapter, //
     impl_delayed_work_owner,
     logic,
     net::{
@@ -23,7 +24,6 @@ use crate::{
             DelayedWorkHandler, //
         },
     },
-    netdev::Adapter, //
 };
 
 /// Watchdog period, as the C driver's `2 * HZ`.

@@ -8,6 +8,7 @@
 #[path = "../net/mod.rs"]
 mod net;
 
+mod adapter;
 mod driver;
 mod ethtool;
 mod hw;

@@ -20,6 +20,7 @@ use kernel::{
 };
 
 use crate::{
+    adapter::Adapter,
     logic::eeprom,
     net::{
         bh,
@@ -30,7 +31,6 @@ use crate::{
         },
         skb::SkBuff,
     },
-    netdev::Adapter,
     regs::{
         self,
         irq_cause,

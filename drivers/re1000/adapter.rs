@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The driver's private data: the state every other part of the driver works on
+//! (each sub-state owned by its own module), and bringing the device up and down.
+
+use kernel::{
+    device::Bound,
+    new_mutex, new_spinlock, pci,
+    prelude::*,
+    sync::{atomic::Atomic, Mutex, SpinLock},
+};
+
+use crate::{
+    hw::{
+        stats::HwStats,
+        Hw, //
+    },
+    irq_test::IrqTest,
+    itr_state::ItrState,
+    link_config::LinkConfig,
+    logic::{
+        itr,
+        ring::{
+            self,
+            DEFAULT_DESCRIPTORS, //
+        },
+    },
+    napi_work::NapiWork,
+    net::{
+        bh,
+        irq::IrqLine,
+        napi::Napi,
+        netdev::NetDev,
+        workqueue::DelayedWork, //
+    },
+    ring::{
+        rx::RxRing,
+        tx::TxRing, //
+    },
+    ring_sizes::{
+        RingSizes,
+        Sizes, //
+    },
+    rx_filter::RxFilter,
+    stats::SwStats,
+    tx_hang::TxHang,
+};
+
+/// NETIF_MSG_DRV | NETIF_MSG_PROBE | NETIF_MSG_LINK, the C driver's default.
+const DEFAULT_MSG_ENABLE: u32 = 0x7;
+
+/// Per-device state, living in the net_device's private area.
+///
+/// Deferred work, the interrupt and NAPI come first so that they are stopped before
+/// anything they use is dropped.
+#[pin_data(PinnedDrop)]
+pub(crate) struct Adapter<'a> {
+    /// The link watchdog.
+    #[pin]
+    pub(crate) watchdog: DelayedWork<Adapter<'a>>,
+    /// The device's INTx line, requested while the interface is up.
+    pub(crate) irq: IrqLine<Adapter<'a>>,
+    /// RX/TX polling.
+    #[pin]
+    pub(crate) napi: Napi<Adapter<'a>>,
+    /// The transmit ring: taken by `start_xmit` and the NAPI poll (both softirq), and
+    /// installed/removed by open/stop while neither can run.
+    #[pin]
+    pub(crate) tx_ring: SpinLock<Option<TxRing<'a>>>,
+    /// The receive ring: taken by the NAPI poll, and by open/stop while it cannot run.
+    #[pin]
+    pub(crate) rx_ring: SpinLock<Option<RxRing<'a>>>,
+    /// Ring sizes for the next open.
+    pub(crate) ring_sizes: RingSizes,
+    /// Whether the interface is up; the watchdog re-arms itself only while it is.
+    pub(crate) running: Atomic<bool>,
+    /// The receive filter last programmed by `set_rx_mode`, restored after resets.
+    pub(crate) rx_filter: RxFilter,
+    /// A TX timeout or hang asked the watchdog to re-initialise the device.
+    pub(crate) reset_requested: Atomic<bool>,
+    /// The TX hang detector (watchdog only).
+    pub(crate) tx_hang: TxHang,
+    pub(crate) stats: SwStats,
+    /// Totals of the hardware statistics registers, updated by the watchdog.
+    pub(crate) hw_stats: HwStats,
+    /// Serialises reading the clear-on-read statistics registers (watchdog, ethtool).
+    #[pin]
+    pub(crate) hw_stats_lock: Mutex<()>,
+    /// `ethtool -s msglvl` (NETIF_MSG_* bits).
+    pub(crate) msg_enable: Atomic<u32>,
+    /// `ethtool -C rx-usecs` and the interrupt rate; the dynamic modes' classes.
+    pub(crate) itr: ItrState,
+    pub(crate) napi_work: NapiWork,
+    /// The link runs at 1000 Mb/s (the dynamic modes fix 4000/s below), per watchdog.
+    pub(crate) link_gigabit: Atomic<bool>,
+    /// Autonegotiation, advertised modes and flow control (`ethtool -s`, `-A`).
+    pub(crate) link_config: LinkConfig,
+    /// The interrupt self-test's causes.
+    pub(crate) irq_test: IrqTest,
+    /// LED state saved while `ethtool -p` blinks it.
+    pub(crate) led_saved: Atomic<u32>,
+    pub(crate) pdev: &'a pci::Device<Bound>,
+    pub(crate) hw: Hw<'a>,
+}
+
+impl<'a> Adapter<'a> {
+    pub(crate) fn new(
+        pdev: &'a pci::Device<Bound>,
+        hw: Hw<'a>,
+        irq: u32,
+    ) -> impl PinInit<Self, Error> + 'a {
+        try_pin_init!(Self {
+            watchdog <- DelayedWork::new(),
+            irq: IrqLine::new(irq),
+            napi <- Napi::new(),
+            tx_ring <- new_spinlock!(None, "re1000_tx_ring"),
+            rx_ring <- new_spinlock!(None, "re1000_rx_ring"),
+            ring_sizes: RingSizes::new(),
+            running: Atomic::new(false),
+            rx_filter: RxFilter::new(),
+            reset_requested: Atomic::new(false),
+            tx_hang: TxHang::new(),
+            stats: SwStats::new(),
+            hw_stats: HwStats::new(),
+            hw_stats_lock <- new_mutex!((), "re1000_hw_stats"),
+            msg_enable: Atomic::new(DEFAULT_MSG_ENABLE),
+            itr: ItrState::new(),
+            napi_work: NapiWork::new(),
+            link_gigabit: Atomic::new(true),
+            link_config: LinkConfig::new(),
+            irq_test: IrqTest::new(),
+            led_saved: Atomic::new(0),
+            pdev,
+            hw,
+        })
+    }
+
+    /// Takes the ring sizes from the module parameters, falling back to the default
+    /// (with a warning) for a size the hardware cannot use.
+    pub(crate) fn set_initial_ring_sizes(&self, tx: u32, rx: u32) {
+        let check = |name, value| match ring::check_size(value) {
+            Ok(n) => n,
+            Err(e) => {
+                dev_warn!(
+                    self.pdev,
+                    "{}={} is invalid ({:?}; 48-4096, multiple of 8), using {}\n",
+                    name,
+                    value,
+                    e,
+                    DEFAULT_DESCRIPTORS
+                );
+                DEFAULT_DESCRIPTORS
+            }
+        };
+        self.ring_sizes.set(Sizes {
+            tx: check("tx_descriptors", tx),
+            rx: check("rx_descriptors", rx),
+        });
+    }
+
+    /// Reprograms the receive filters after a reset wiped them: station address, the
+    /// multicast hash and the promiscuous bits.
+    pub(crate) fn restore_filters(&self, netdev: &NetDev) {
+        self.hw.set_multicast_table(&self.rx_filter.mta());
+        self.hw.set_receive_address(&netdev.mac_address());
+    }
+
+    /// Allocates both rings, programs them and enables the receiver and transmitter.
+    pub(crate) fn up(&self, netdev: &NetDev) -> Result {
+        let dev = self.pdev.as_ref();
+        let sizes = self.ring_sizes.get();
+        let tx = TxRing::new(dev, sizes.tx)?;
+        let rx = RxRing::new(dev, netdev, sizes.rx)?;
+        self.hw.configure_tx(tx.descs());
+        self.hw
+            .configure_rx(rx.descs(), rx.tail(), self.itr_register());
+        let fc = self.link_config.get().fc;
+        self.hw.set_flow_control(fc.rx, fc.tx);
+        let promisc = self.rx_filter.promisc();
+        self.hw.set_filter_mode(promisc.unicast, promisc.multicast);
+        {
+            let _bh = bh::disable();
+            *self.tx_ring.lock() = Some(tx);
+            *self.rx_ring.lock() = Some(rx);
+        }
+        netdev.reset_queue();
+        Ok(())
+    }
+
+    /// Re-initialises a running device after a TX timeout or hang: stop everything,
+    /// free and reallocate the rings, start again. Caller holds RTNL; sleeps.
+    pub(crate) fn reinit(&self, dev: &NetDev) -> Result {
+        // NAPI first: a TX clean-up could otherwise wake the queue after it was
+        // stopped, and packets would reach the rings while they are replaced.
+        self.irq_disable();
+        self.napi.disable();
+        dev.tx_disable();
+        self.down(dev);
+        let res = self.up(dev);
+        self.napi.enable();
+        match res {
+            Ok(()) => {
+                self.irq_enable();
+                dev.wake_queue();
+            }
+            Err(e) => {
+                // Stay quiesced; `ip link set down` cleans up.
+                dev_err!(self.pdev, "{}: reset failed: {:?}\n", dev.name(), e);
+            }
+        }
+        res
+    }
+
+    /// The ITR register value for the current `rx-usecs` setting.
+    pub(crate) fn itr_register(&self) -> u32 {
+        itr::register_value(self.itr.get())
+    }
+
+    /// Reads the statistics registers into the totals now.
+    pub(crate) fn update_hw_stats(&self) {
+        let _guard = self.hw_stats_lock.lock();
+        if let Err(e) = self.hw_stats.update(&self.hw) {
+            // Cannot happen (the offsets are checked at build time), but not hidden.
+            dev_err!(self.pdev, "reading the statistics registers: {:?}\n", e);
+        }
+    }
+
+    /// Whether TX descriptors are waiting for the device.
+    pub(crate) fn tx_pending(&self) -> bool {
+        let _bh = bh::disable();
+        // A local, so that the lock guard is dropped before softirqs are re-enabled.
+        let guard = self.tx_ring.lock();
+        guard.as_ref().is_some_and(|ring| ring.busy())
+    }
+
+    /// Stops the device's DMA, then frees both rings and their buffers.
+    pub(crate) fn down(&self, netdev: &NetDev) {
+        self.hw.quiesce();
+        // Take the rings out under the locks, free them (DMA unmap and coherent free)
+        // after softirqs are enabled again.
+        let (tx, rx) = {
+            let _bh = bh::disable();
+            let tx = self.tx_ring.lock().take();
+            let rx = self.rx_ring.lock().take();
+            (tx, rx)
+        };
+        drop(tx);
+        drop(rx);
+        netdev.reset_queue();
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for Adapter<'_> {
+    fn drop(self: Pin<&mut Self>) {
+        // The interface is unregistered (and so stopped) by now; make sure nothing
+        // deferred runs and the device does no DMA before the BAR is unmapped.
+        self.watchdog.cancel_sync();
+        self.irq.free();
+        self.hw.quiesce();
+    }
+}
