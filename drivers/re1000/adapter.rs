@@ -15,6 +15,7 @@ use crate::{
         stats::HwStats,
         Hw, //
     },
+    identify::Identify,
     irq_test::IrqTest,
     itr_state::ItrState,
     link_config::LinkConfig,
@@ -97,8 +98,9 @@ pub(crate) struct Adapter<'a> {
     pub(crate) link_config: LinkConfig,
     /// The interrupt self-test's causes.
     pub(crate) irq_test: IrqTest,
-    /// LED state saved while `ethtool -p` blinks it.
-    pub(crate) led_saved: Atomic<u32>,
+    /// The LED setting saved while `ethtool -p` blinks it.
+    #[pin]
+    pub(crate) identify: Identify,
     pub(crate) pdev: &'a pci::Device<Bound>,
     pub(crate) hw: Hw<'a>,
 }
@@ -129,7 +131,7 @@ impl<'a> Adapter<'a> {
             link_gigabit: Atomic::new(true),
             link_config: LinkConfig::new(),
             irq_test: IrqTest::new(),
-            led_saved: Atomic::new(0),
+            identify <- Identify::new(),
             pdev,
             hw,
         })

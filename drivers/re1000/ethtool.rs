@@ -470,17 +470,14 @@ impl Operations for Adapter<'_> {
     fn set_phys_id(this: Pin<&Self>, _dev: &NetDev, on: Option<bool>) -> Result {
         match on {
             Some(on) => {
-                if on && this.led_saved.load(Relaxed) == 0 {
-                    // First ON of a blink: save what to restore. `| 1 << 31` keeps a
-                    // saved value of 0 distinguishable from "nothing saved".
-                    this.led_saved.store(this.hw.led_state() | 1 << 31, Relaxed);
+                if on {
+                    this.identify.save_once(|| this.hw.led_state());
                 }
                 this.hw.set_led(on);
             }
             None => {
-                let saved = this.led_saved.xchg(0, Relaxed);
-                if saved != 0 {
-                    this.hw.restore_led(saved & !(1 << 31));
+                if let Some(saved) = this.identify.take() {
+                    this.hw.restore_led(saved);
                 }
             }
         }

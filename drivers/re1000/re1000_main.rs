@@ -12,6 +12,7 @@ mod adapter;
 mod driver;
 mod ethtool;
 mod hw;
+mod identify;
 mod irq;
 mod irq_test;
 mod itr_state;
