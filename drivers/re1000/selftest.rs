@@ -160,7 +160,15 @@ impl Adapter<'_> {
             // RCTL write (firmware-notes/qemu-differences.md): let it pass first.
             fsleep(Delta::from_millis(1100));
         }
-        let saved = self.hw.read_phy(phy::CTRL).unwrap_or(0);
+        // The PHY control word to restore afterwards; without it the test cannot run.
+        let Ok(saved) = self.hw.read_phy(phy::CTRL) else {
+            dev_err!(
+                self.pdev,
+                "loopback test: PHY control register unreadable\n"
+            );
+            self.down(netdev);
+            return 1;
+        };
         let mut result = 0;
         if self
             .hw
@@ -235,7 +243,13 @@ impl Adapter<'_> {
         } else if result == 0 && received < sent {
             result = 2;
         }
-        let _ = self.hw.write_phy(phy::CTRL, saved);
+        if self.hw.write_phy(phy::CTRL, saved).is_err() {
+            dev_err!(
+                self.pdev,
+                "loopback test: PHY control register not restored\n"
+            );
+            result = result.max(1);
+        }
         self.down(netdev);
         result
     }
@@ -257,7 +271,14 @@ impl Adapter<'_> {
         if offline {
             let was_running = self.running.load(Relaxed);
             if was_running {
-                let _ = <Self as Operations>::stop(self, dev);
+                if let Err(e) = <Self as Operations>::stop(self, dev) {
+                    dev_err!(
+                        self.pdev,
+                        "{}: stop before self-test: {:?}\n",
+                        dev.name(),
+                        e
+                    );
+                }
             }
             self.hw.reset();
             results[0] = self.register_test();
