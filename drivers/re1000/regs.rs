@@ -381,9 +381,23 @@ pub(crate) mod phy {
     pub(crate) const CTRL: u8 = 0x00;
     pub(crate) const CTRL_AUTONEG_ENABLE: u16 = 1 << 12;
     pub(crate) const CTRL_RESTART_AUTONEG: u16 = 1 << 9;
+    /// Control bits for a forced speed and duplex (speed select LSB, full duplex).
+    pub(crate) const CTRL_SPEED_100: u16 = 1 << 13;
+    pub(crate) const CTRL_FULL_DUPLEX: u16 = 1 << 8;
+    /// Control bits 14 (loopback), 6 (speed select MSB: 1000) and 8 (full duplex):
+    /// loopback at 1000 Mb/s full duplex (`e1000_phy_loopback` writes 0x4140).
+    pub(crate) const CTRL_LOOPBACK_1000_FULL: u16 = 1 << 14 | 1 << 6 | CTRL_FULL_DUPLEX;
     /// Autonegotiation advertisement: 10H bit 5, 10F bit 6, 100H bit 7, 100F bit 8,
     /// PAUSE bit 10.
     pub(crate) const AUTONEG_ADV: u8 = 0x04;
+    /// Advertisement bits in registers 4 and 9 for each link mode (IEEE 802.3
+    /// 28.2.4.1.3, 40.5.1.1).
+    pub(crate) const ADV_10_HALF: u16 = 1 << 5;
+    pub(crate) const ADV_10_FULL: u16 = 1 << 6;
+    pub(crate) const ADV_100_HALF: u16 = 1 << 7;
+    pub(crate) const ADV_100_FULL: u16 = 1 << 8;
+    pub(crate) const ADV_PAUSE: u16 = 1 << 10;
+    pub(crate) const ADV_1000_FULL: u16 = 1 << 9;
     /// 1000BASE-T control: advertise 1000 full in bit 9.
     pub(crate) const CTRL_1000T: u8 = 0x09;
     /// 1000BASE-T status (local/remote receiver status).
@@ -392,4 +406,6 @@ pub(crate) mod phy {
     pub(crate) const M88_SPEC_CTRL: u8 = 0x10;
     /// M88 PHY specific status (cable length, polarity, MDI-X).
     pub(crate) const M88_SPEC_STATUS: u8 = 0x11;
+
+    const _: () = assert!(CTRL_LOOPBACK_1000_FULL == 0x4140);
 }

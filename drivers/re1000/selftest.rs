@@ -56,9 +56,6 @@ const LOOPBACK_LEN: usize = 1024;
 /// The writable bits of RDLEN and TDLEN: 19:7, lengths in units of 128 bytes.
 const DESC_RING_LEN_MASK: u32 = 0x000F_FF80;
 
-/// PHY control for loopback at 1000 Mb/s full duplex (`e1000_phy_loopback`: 0x4140).
-const PHY_LOOPBACK_1000_FULL: u16 = 0x4140;
-
 impl Adapter<'_> {
     /// Writes patterns to read/write registers and reads them back under each
     /// register's writable mask. Returns the offset of the first failing register.
@@ -172,7 +169,7 @@ impl Adapter<'_> {
         let mut result = 0;
         if self
             .hw
-            .write_phy(phy::CTRL, PHY_LOOPBACK_1000_FULL)
+            .write_phy(phy::CTRL, phy::CTRL_LOOPBACK_1000_FULL)
             .is_err()
         {
             result = 1;

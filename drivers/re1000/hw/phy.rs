@@ -70,18 +70,6 @@ impl Hw<'_> {
     }
 }
 
-/// Advertisement bits in PHY register 4 and 9 for each link mode (IEEE 802.3 28.2.4.1.3,
-/// 40.5.1.1).
-const ADV_10_HALF: u16 = 1 << 5;
-const ADV_10_FULL: u16 = 1 << 6;
-const ADV_100_HALF: u16 = 1 << 7;
-const ADV_100_FULL: u16 = 1 << 8;
-const ADV_PAUSE: u16 = 1 << 10;
-const ADV_1000_FULL: u16 = 1 << 9;
-/// PHY control bits for forced speed/duplex.
-const CTRL_SPEED_100: u16 = 1 << 13;
-const CTRL_FULL_DUPLEX: u16 = 1 << 8;
-
 /// Which speeds to advertise.
 pub(crate) struct Advertise {
     pub(crate) half_10: bool,
@@ -96,22 +84,26 @@ impl Hw<'_> {
     /// Programs the advertisement and restarts autonegotiation.
     pub(crate) fn autoneg_advertise(&self, adv: &Advertise) -> Result {
         let mut reg4 = self.read_phy(phy::AUTONEG_ADV)?;
-        reg4 &= !(ADV_10_HALF | ADV_10_FULL | ADV_100_HALF | ADV_100_FULL | ADV_PAUSE);
+        reg4 &= !(phy::ADV_10_HALF
+            | phy::ADV_10_FULL
+            | phy::ADV_100_HALF
+            | phy::ADV_100_FULL
+            | phy::ADV_PAUSE);
         for (on, bit) in [
-            (adv.half_10, ADV_10_HALF),
-            (adv.full_10, ADV_10_FULL),
-            (adv.half_100, ADV_100_HALF),
-            (adv.full_100, ADV_100_FULL),
-            (adv.pause, ADV_PAUSE),
+            (adv.half_10, phy::ADV_10_HALF),
+            (adv.full_10, phy::ADV_10_FULL),
+            (adv.half_100, phy::ADV_100_HALF),
+            (adv.full_100, phy::ADV_100_FULL),
+            (adv.pause, phy::ADV_PAUSE),
         ] {
             if on {
                 reg4 |= bit;
             }
         }
         self.write_phy(phy::AUTONEG_ADV, reg4)?;
-        let mut reg9 = self.read_phy(phy::CTRL_1000T)? & !ADV_1000_FULL;
+        let mut reg9 = self.read_phy(phy::CTRL_1000T)? & !phy::ADV_1000_FULL;
         if adv.full_1000 {
-            reg9 |= ADV_1000_FULL;
+            reg9 |= phy::ADV_1000_FULL;
         }
         self.write_phy(phy::CTRL_1000T, reg9)?;
         self.restart_autoneg()
@@ -120,12 +112,12 @@ impl Hw<'_> {
     /// Forces 10 or 100 Mb/s at the given duplex, autonegotiation off.
     pub(crate) fn force_speed_duplex(&self, speed_100: bool, full_duplex: bool) -> Result {
         let mut ctrl = self.read_phy(phy::CTRL)?;
-        ctrl &= !(phy::CTRL_AUTONEG_ENABLE | CTRL_SPEED_100 | CTRL_FULL_DUPLEX);
+        ctrl &= !(phy::CTRL_AUTONEG_ENABLE | phy::CTRL_SPEED_100 | phy::CTRL_FULL_DUPLEX);
         if speed_100 {
-            ctrl |= CTRL_SPEED_100;
+            ctrl |= phy::CTRL_SPEED_100;
         }
         if full_duplex {
-            ctrl |= CTRL_FULL_DUPLEX;
+            ctrl |= phy::CTRL_FULL_DUPLEX;
         }
         self.write_phy(phy::CTRL, ctrl)
     }
