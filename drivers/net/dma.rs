@@ -216,9 +216,9 @@ impl Drop for Mapping<'_> {
     }
 }
 
-/// Page fragments a packet to send may have (`CONFIG_MAX_SKB_FRAGS`' default); a
-/// packet with more is refused by [`TxPacket::map`].
-pub(crate) const TX_MAX_FRAGS: usize = 17;
+/// Page fragments a packet to send may have: the running kernel's `MAX_SKB_FRAGS`
+/// (`CONFIG_MAX_SKB_FRAGS`), so no packet the stack builds is refused for its shape.
+pub(crate) const TX_MAX_FRAGS: usize = bindings::MAX_SKB_FRAGS as usize;
 
 /// A packet mapped for transmission: the skb and the mappings of its linear part and
 /// of each page fragment, owned together, so that no mapping outlives the memory it
