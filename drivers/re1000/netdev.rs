@@ -65,9 +65,12 @@ impl Operations for Adapter<'_> {
     fn stop(this: Pin<&Self>, dev: &NetDev) -> Result {
         dev.stop_queue();
         this.running.store(false, Relaxed);
+        // As `e1000_down`: NAPI first, so that no poll still running re-enables the
+        // interrupt (IMS) after it is masked; then mask, and only then free the line
+        // (`free_irq` waits for a running handler).
+        this.napi.disable();
         this.irq_disable();
         this.irq.free();
-        this.napi.disable();
         this.watchdog.cancel_sync();
         dev.carrier_off();
         this.down(dev);
