@@ -364,12 +364,6 @@ impl<'a, T: Operations + ethtool::Operations + 'a> Registration<'a, T> {
         })
     }
 
-    /// The driver's private data.
-    pub(crate) fn data(&self) -> Pin<&T> {
-        // SAFETY: By the type invariant the private area holds a pinned, initialised `T`.
-        unsafe { callback_args::<T>(self.dev.as_ptr()).1 }
-    }
-
     /// The registered device.
     pub(crate) fn netdev(&self) -> &NetDev {
         // SAFETY: By the type invariant the device is allocated while `self` lives.

@@ -106,9 +106,14 @@ pub(crate) struct Adapter<'a> {
 }
 
 impl<'a> Adapter<'a> {
+    /// The adapter, complete before the interface is registered: an `ndo_open` racing
+    /// the probe (udev) sees the configured ring sizes, and the statistics baseline
+    /// (`hw_stats`, taken by the caller) is in place before the watchdog can run.
     pub(crate) fn new(
         pdev: &'a pci::Device<Bound>,
         hw: Hw<'a>,
+        hw_stats: HwStats,
+        ring_sizes: Sizes,
         irq: u32,
     ) -> impl PinInit<Self, Error> + 'a {
         try_pin_init!(Self {
@@ -117,13 +122,13 @@ impl<'a> Adapter<'a> {
             napi <- Napi::new(),
             tx_ring <- new_spinlock!(None, "re1000_tx_ring"),
             rx_ring <- new_spinlock!(None, "re1000_rx_ring"),
-            ring_sizes: RingSizes::new(),
+            ring_sizes: RingSizes::new(ring_sizes),
             running: Atomic::new(false),
             rx_filter: RxFilter::new(),
             reset_requested: Atomic::new(false),
             tx_hang: TxHang::new(),
             stats: SwStats::new(),
-            hw_stats: HwStats::new(),
+            hw_stats,
             hw_stats_lock <- new_mutex!((), "re1000_hw_stats"),
             msg_enable: Atomic::new(DEFAULT_MSG_ENABLE),
             itr: ItrState::new(),
@@ -137,14 +142,14 @@ impl<'a> Adapter<'a> {
         })
     }
 
-    /// Takes the ring sizes from the module parameters, falling back to the default
-    /// (with a warning) for a size the hardware cannot use.
-    pub(crate) fn set_initial_ring_sizes(&self, tx: u32, rx: u32) {
+    /// The ring sizes the module parameters ask for, falling back to the default (with
+    /// a warning) for a size the hardware cannot use.
+    pub(crate) fn initial_ring_sizes(pdev: &pci::Device<Bound>, tx: u32, rx: u32) -> Sizes {
         let check = |name, value| match ring::check_size(value) {
             Ok(n) => n,
             Err(e) => {
                 dev_warn!(
-                    self.pdev,
+                    pdev,
                     "{}={} is invalid ({:?}; 48-4096, multiple of 8), using {}\n",
                     name,
                     value,
@@ -154,10 +159,10 @@ impl<'a> Adapter<'a> {
                 DEFAULT_DESCRIPTORS
             }
         };
-        self.ring_sizes.set(Sizes {
+        Sizes {
             tx: check("tx_descriptors", tx),
             rx: check("rx_descriptors", rx),
-        });
+        }
     }
 
     /// Reprograms the receive filters after a reset wiped them: station address, the

@@ -13,6 +13,7 @@ use kernel::{
 use crate::{
     adapter::Adapter,
     hw::{
+        stats::HwStats,
         Hw,
         MacType, //
     },
@@ -130,10 +131,12 @@ impl pci::Driver for Re1000Driver {
         let irq_vectors =
             bound.alloc_irq_vectors(1, 1, pci::IrqTypes::default().with(pci::IrqType::Intx))?;
         let irq = IrqRequest::from(irq_vectors.index(0)?).irq();
-        let netdev = Registration::new(bound.as_ref(), &config, Adapter::new(bound, hw, irq))?;
-        netdev.data().hw_stats.baseline(&netdev.data().hw)?;
+        let hw_stats = HwStats::baselined(&hw)?;
         let (tx, rx) = crate::ring_size_params();
-        netdev.data().set_initial_ring_sizes(tx, rx);
+        let sizes = Adapter::initial_ring_sizes(bound, tx, rx);
+        let adapter = Adapter::new(bound, hw, hw_stats, sizes, irq);
+        // Registered last: from here on `ndo_open` can run.
+        let netdev = Registration::new(bound.as_ref(), &config, adapter)?;
         // Report no carrier until the watchdog has seen the link (as the C driver).
         netdev.netdev().carrier_off();
         dev_info!(

@@ -8,8 +8,6 @@ use kernel::sync::atomic::{
     Relaxed, //
 };
 
-use crate::logic::ring::DEFAULT_DESCRIPTORS;
-
 /// Descriptors per ring, already checked against what the hardware accepts.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Sizes {
@@ -31,11 +29,8 @@ fn unpack(w: u64) -> Sizes {
 pub(crate) struct RingSizes(Atomic<u64>);
 
 impl RingSizes {
-    pub(crate) fn new() -> Self {
-        Self(Atomic::new(pack(Sizes {
-            rx: DEFAULT_DESCRIPTORS,
-            tx: DEFAULT_DESCRIPTORS,
-        })))
+    pub(crate) fn new(s: Sizes) -> Self {
+        Self(Atomic::new(pack(s)))
     }
 
     pub(crate) fn get(&self) -> Sizes {

@@ -30,20 +30,18 @@ pub(crate) struct HwStats {
 }
 
 impl HwStats {
-    pub(crate) fn new() -> Self {
-        Self {
+    /// Totals from zero, starting at what the device has counted so far: reads every
+    /// counter once, which clears the clear-on-read ones and records where the
+    /// cumulative ones start. Called at probe, before the interface exists.
+    pub(crate) fn baselined(hw: &Hw<'_>) -> Result<Self> {
+        let stats = Self {
             totals: [const { Atomic::new(0) }; COUNTERS.len()],
             last_raw: [const { Atomic::new(0) }; COUNTERS.len()],
-        }
-    }
-
-    /// Reads every counter once: clears the clear-on-read ones and records where the
-    /// cumulative ones start, without counting anything. Called at probe.
-    pub(crate) fn baseline(&self, hw: &Hw<'_>) -> Result {
-        for (counter, last) in COUNTERS.iter().zip(&self.last_raw) {
+        };
+        for (counter, last) in COUNTERS.iter().zip(&stats.last_raw) {
             last.store(read_counter(hw, counter)?, Relaxed);
         }
-        Ok(())
+        Ok(stats)
     }
 
     /// Adds what the device counted since the last call. Only the watchdog calls this,
