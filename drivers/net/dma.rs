@@ -313,7 +313,9 @@ impl<'a> TxPacket<'a> {
             let skb = if left == 0 {
                 skb.take()?.into_ref()
             } else {
-                skb.as_ref()?.share()
+                // SAFETY: The skb lives only in this closure, which never changes it:
+                // it only hands out references, the last one by `into_ref`.
+                unsafe { skb.as_ref()?.share() }
             };
             Some(TxBuffer { mapping, skb })
         })

@@ -228,11 +228,16 @@ impl SkBuff {
         SkbRef(ptr)
     }
 
-    /// Takes one more reference (`skb_get`) that only keeps the buffer alive. The
-    /// buffer stays exclusively this `SkBuff`'s to read and change, so this is for the
-    /// net layer only: the DMA mappings of a packet being sent hold such references,
-    /// and they never touch the data.
-    pub(super) fn share(&self) -> SkbRef {
+    /// Takes one more reference (`skb_get`) that only keeps the buffer alive: what the
+    /// DMA mappings of a packet being sent hold.
+    ///
+    /// # Safety
+    ///
+    /// While the returned reference lives, the caller must not change the buffer
+    /// through `self` (a shared skb must not be reallocated or written:
+    /// `pskb_expand_head` BUGs on one), only read it, drop it, or turn it into an
+    /// [`SkbRef`].
+    pub(super) unsafe fn share(&self) -> SkbRef {
         // SAFETY: By the type invariant the buffer is valid; `skb_get` only increments
         // `skb->users`.
         unsafe { bindings::re1000_skb_get(self.as_raw()) };
