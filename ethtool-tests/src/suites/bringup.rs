@@ -115,12 +115,7 @@ const KUNIT_SUITES: &[(&str, u32)] = &[("re1000_regs", 3)];
 fn kunit(ctx: &mut Ctx<'_>) -> CaseResult {
     let drv = ctx.driver();
     let mut log = dmesg::Cursor::now()?;
-    modules::rmmod(&drv)?;
-    modules::modprobe(&drv)?;
-    wait_probed(DUT.pci_addr, &drv, DUT.mac)?;
-    if ctx.topo.peer.driver == drv {
-        wait_probed(PEER.pci_addr, &drv, PEER.mac)?;
-    }
+    reload_once(&drv, ctx.topo.peer.driver == drv)?;
     let lines = log.read_new()?;
     ctx.topo.reconfigure().context("restoring the topology")?;
     for &(suite, tests) in KUNIT_SUITES {
@@ -235,6 +230,24 @@ fn rebind(ctx: &mut Ctx<'_>) -> CaseResult {
     Ok(())
 }
 
+/// One rmmod/modprobe of `drv`: unloaded and unbound, then bound again with
+/// the dut's MAC (and the peer's, when the peer uses `drv` too).
+fn reload_once(drv: &str, shared: bool) -> Result<()> {
+    modules::rmmod(drv)?;
+    ensure!(!modules::is_loaded(drv), "{drv} still loaded after rmmod");
+    ensure!(
+        sysfs::bound_driver(DUT.pci_addr)?.is_none(),
+        "{} still bound after rmmod",
+        DUT.pci_addr
+    );
+    modules::modprobe(drv)?;
+    wait_probed(DUT.pci_addr, drv, DUT.mac)?;
+    if shared {
+        wait_probed(PEER.pci_addr, drv, PEER.mac)?;
+    }
+    Ok(())
+}
+
 /// (f) rmmod/modprobe cycles of the driver under test.
 fn reload(ctx: &mut Ctx<'_>) -> CaseResult {
     let drv = ctx.driver();
@@ -247,22 +260,7 @@ fn reload(ctx: &mut Ctx<'_>) -> CaseResult {
     let cycles = ctx.scaled(RELOAD_CYCLES);
     let t = Instant::now();
     for i in 1..=cycles {
-        (|| -> Result<()> {
-            modules::rmmod(&drv)?;
-            ensure!(!modules::is_loaded(&drv), "{drv} still loaded after rmmod");
-            ensure!(
-                sysfs::bound_driver(DUT.pci_addr)?.is_none(),
-                "{} still bound after rmmod",
-                DUT.pci_addr
-            );
-            modules::modprobe(&drv)?;
-            wait_probed(DUT.pci_addr, &drv, DUT.mac)?;
-            if shared {
-                wait_probed(PEER.pci_addr, &drv, PEER.mac)?;
-            }
-            Ok(())
-        })()
-        .with_context(|| format!("cycle {i}/{cycles}"))?;
+        reload_once(&drv, shared).with_context(|| format!("cycle {i}/{cycles}"))?;
     }
     ctx.info(&format!(
         "{cycles} rmmod/modprobe cycles in {:.1} s",
