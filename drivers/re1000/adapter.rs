@@ -19,13 +19,7 @@ use crate::{
     irq_test::IrqTest,
     itr_state::ItrState,
     link_config::LinkConfig,
-    logic::{
-        itr,
-        ring::{
-            self,
-            DEFAULT_DESCRIPTORS, //
-        },
-    },
+    logic::itr,
     napi_work::NapiWork,
     net::{
         bh,
@@ -140,29 +134,6 @@ impl<'a> Adapter<'a> {
             pdev,
             hw,
         })
-    }
-
-    /// The ring sizes the module parameters ask for, falling back to the default (with
-    /// a warning) for a size the hardware cannot use.
-    pub(crate) fn initial_ring_sizes(pdev: &pci::Device<Bound>, tx: u32, rx: u32) -> Sizes {
-        let check = |name, value| match ring::check_size(value) {
-            Ok(n) => n,
-            Err(e) => {
-                dev_warn!(
-                    pdev,
-                    "{}={} is invalid ({:?}; 48-4096, multiple of 8), using {}\n",
-                    name,
-                    value,
-                    e,
-                    DEFAULT_DESCRIPTORS
-                );
-                DEFAULT_DESCRIPTORS
-            }
-        };
-        Sizes {
-            tx: check("tx_descriptors", tx),
-            rx: check("rx_descriptors", rx),
-        }
     }
 
     /// Reprograms the receive filters after a reset wiped them: station address, the

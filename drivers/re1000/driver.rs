@@ -23,7 +23,8 @@ use crate::{
         Features,
         Registration, //
     },
-    regs::BAR0_SIZE, //
+    regs::BAR0_SIZE,
+    ring_sizes::Sizes, //
 };
 
 /// Smallest MTU: a minimum-size frame (ETH_ZLEN) without its header, as the C driver.
@@ -133,7 +134,7 @@ impl pci::Driver for Re1000Driver {
         let irq = IrqRequest::from(irq_vectors.index(0)?).irq();
         let hw_stats = HwStats::baselined(&hw)?;
         let (tx, rx) = crate::ring_size_params();
-        let sizes = Adapter::initial_ring_sizes(bound, tx, rx);
+        let sizes = Sizes::from_params(bound, tx, rx);
         let adapter = Adapter::new(bound, hw, hw_stats, sizes, irq);
         // Registered last: from here on `ndo_open` can run.
         let netdev = Registration::new(bound.as_ref(), &config, adapter)?;
