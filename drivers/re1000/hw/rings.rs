@@ -84,9 +84,11 @@ impl Hw<'_> {
     }
 
     /// Writes the Interrupt Throttling Register (82540 and later; the 82544 has none).
-    pub(crate) fn set_itr(&self, value: u32) {
+    /// An interval beyond the 16-bit field saturates to the longest gap.
+    pub(crate) fn set_itr(&self, interval: u32) {
         if self.mac_type != MacType::I82544 {
-            self.bar.write_reg(ITR::from_raw(value & 0xFFFF));
+            let interval = u16::try_from(interval).unwrap_or(u16::MAX);
+            self.bar.write_reg(ITR::zeroed().with_interval(interval));
         }
     }
 
