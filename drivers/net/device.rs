@@ -30,9 +30,14 @@ pub(crate) type MacAddr = [u8; 6];
 #[repr(transparent)]
 pub(crate) struct NetDev(Opaque<bindings::net_device>);
 
-// SAFETY: The net_device functions used here are callable from any thread.
+// SAFETY: A `net_device` is not tied to the thread that allocated it; `NetDev` is only
+// ever used by reference and owns nothing thread-local.
 unsafe impl Send for NetDev {}
-// SAFETY: As above; the C side does its own locking.
+// SAFETY: Every `&self` method calls a function the kernel allows from any thread at any
+// time (the carrier and queue helpers are atomic bit operations or take the queue's own
+// lock; `name`, `flags` and `dev_addr` reads are of fields whose writers the core
+// serialises). Operations that need a lock or a callback take its token instead
+// (`rtnl::Held` for `set_mac_address`, `McList` for the multicast list).
 unsafe impl Sync for NetDev {}
 
 impl NetDev {
@@ -40,7 +45,9 @@ impl NetDev {
     ///
     /// `ptr` must point to a `net_device` that stays allocated for `'a`.
     pub(super) unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Self {
-        // SAFETY: `NetDev` is a transparent wrapper; validity is guaranteed by the caller.
+        // SAFETY: `NetDev` is `repr(transparent)` over `Opaque<net_device>`, and by the
+        // caller's contract `ptr` points to a `net_device` allocated for `'a`, which is the
+        // type invariant.
         unsafe { &*ptr.cast::<Self>() }
     }
 
@@ -111,16 +118,28 @@ impl NetDev {
         unsafe { bindings::re1000_netdev_sent_queue(self.as_raw(), bytes) }
     }
 
-    /// BQL: `pkts` packets of `bytes` completed.
-    pub(crate) fn completed_queue(&self, pkts: u32, bytes: u32) {
-        // SAFETY: By the type invariant the device is valid.
-        unsafe { bindings::re1000_netdev_completed_queue(self.as_raw(), pkts, bytes) }
-    }
-
-    /// BQL: forget everything in flight (the ring was emptied).
-    pub(crate) fn reset_queue(&self) {
-        // SAFETY: By the type invariant the device is valid.
-        unsafe { bindings::re1000_netdev_reset_queue(self.as_raw()) }
+    /// BQL: bytes queued (`sent_queue`) and not yet completed on TX queue 0.
+    /// Completion and reset are the NAPI context's ([`super::napi::Poll::completed_queue`],
+    /// [`super::napi::Napi::reset_queue`]), which check against this.
+    pub(super) fn bql_in_flight(&self) -> u32 {
+        #[cfg(CONFIG_BQL)]
+        {
+            // SAFETY: The device is valid (type invariant) and was allocated with one TX
+            // queue (`alloc_etherdev_mqs(.., 1, 1)`), so `_tx` points to it. `num_queued`
+            // may be written by `start_xmit` meanwhile, hence the volatile (READ_ONCE)
+            // reads; it only grows, so a stale value errs on the safe side.
+            unsafe {
+                let dql = core::ptr::addr_of!((*(*self.as_raw())._tx).dql);
+                let queued = core::ptr::addr_of!((*dql).num_queued).read_volatile();
+                let completed = core::ptr::addr_of!((*dql).num_completed).read_volatile();
+                queued.wrapping_sub(completed)
+            }
+        }
+        #[cfg(not(CONFIG_BQL))]
+        {
+            // Without BQL, `netdev_completed_queue` does nothing and cannot fail.
+            u32::MAX
+        }
     }
 
     /// Whether the interface is in promiscuous mode (`IFF_PROMISC`).

@@ -424,7 +424,9 @@ impl<'a> RxBuffer<'a> {
         let len = len.min(self.capacity());
         let Self { mapping, mut skb } = self;
         drop(mapping);
-        skb.put(len);
+        // SAFETY: `alloc` made the skb with room for `capacity()` bytes and nothing was
+        // put into it since (only this consuming method puts); `len` is clamped to that.
+        unsafe { skb.put(len) };
         skb
     }
 }

@@ -11,6 +11,7 @@ use kernel::{
     sync::atomic::{
         Acquire,
         Atomic,
+        Full,
         Release, //
     },
     types::{
@@ -73,6 +74,23 @@ impl Poll<'_> {
         core::ptr::NonNull::new(skb).map(|skb| unsafe { SkBuff::from_raw(skb) })
     }
 
+    /// BQL: `pkts` packets of `bytes` the device has sent. The poll is the queue's
+    /// only completer (one NAPI context per device, never polled concurrently with
+    /// itself), so what is in flight cannot shrink between the check and the call:
+    /// completing more than is in flight (which `dql_completed` answers with `BUG()`)
+    /// fails with `EINVAL` and changes nothing.
+    pub(crate) fn completed_queue(&self, pkts: u32, bytes: u32) -> Result {
+        let dev = self.netdev();
+        if bytes > dev.bql_in_flight() {
+            return Err(EINVAL);
+        }
+        // SAFETY: The device is valid (`NetDev`); `bytes` is at most what is in flight
+        // (checked above), which only this poll reduces and `Napi::reset_queue` resets
+        // only while polling is disabled.
+        unsafe { bindings::re1000_netdev_completed_queue(dev.as_raw(), pkts, bytes) };
+        Ok(())
+    }
+
     /// Ends polling after `work_done` packets; returns false if the core wants another
     /// poll anyway (so interrupts must stay masked). Consumes the context: a poll
     /// completes at most once.
@@ -130,7 +148,10 @@ macro_rules! impl_has_napi {
 ///
 /// # Invariants
 ///
-/// Until `state` is [`ADDED`], `napi` is unknown to the core: nothing polls it. Only
+/// Until `state` is [`ADDED`] or [`ENABLED`], `napi` is unknown to the core: nothing
+/// polls it. `state` is [`ENABLED`] exactly from a `napi_enable` to the `napi_disable`
+/// that ends it, so neither is called twice in a row (`napi_enable` would `BUG()`, a
+/// second `napi_disable` would wait forever) and drop never deletes an enabled context. Only
 /// [`Self::add`] adds it, as the context at `T::OFFSET` inside a pinned `T`, to the
 /// net_device whose private data that `T` is, with `Self::poll_raw`; so whenever
 /// `poll_raw` runs, `self` lives inside a pinned `T` at `T::OFFSET`. An added context is deleted
@@ -140,7 +161,7 @@ macro_rules! impl_has_napi {
 pub(crate) struct Napi<T: HasNapi> {
     #[pin]
     napi: Opaque<bindings::napi_struct>,
-    /// [`NEW`], [`ADDING`] or [`ADDED`].
+    /// [`NEW`], [`ADDING`], [`ADDED`] or [`ENABLED`].
     state: Atomic<u32>,
     _owner: PhantomData<T>,
 }
@@ -149,12 +170,17 @@ pub(crate) struct Napi<T: HasNapi> {
 const NEW: u32 = 0;
 /// [`Napi::add`] is adding it.
 const ADDING: u32 = 1;
-/// Added to its device.
+/// Added to its device, polling disabled.
 const ADDED: u32 = 2;
+/// Added and enabled: the core may poll it.
+const ENABLED: u32 = 3;
 
-// SAFETY: NAPI functions are callable from any context the methods document.
+// SAFETY: The context is not tied to a thread; it lives inside its owner and moves (by
+// the owner's pinning, never) with it.
 unsafe impl<T: HasNapi> Send for Napi<T> {}
-// SAFETY: As above; the C side serialises polling itself.
+// SAFETY: The `&self` methods change `state` only by atomic compare-exchange and call
+// `napi_enable`/`napi_disable` only from the transition they won, and `napi_schedule`,
+// which the core makes safe against a concurrent poll or schedule (NAPI_STATE_SCHED).
 unsafe impl<T: HasNapi> Sync for Napi<T> {}
 
 impl<T: HasNapi> Napi<T> {
@@ -179,7 +205,7 @@ impl<T: HasNapi> Napi<T> {
         let this = T::napi(owned.owner().get_ref());
         match this.state.cmpxchg(NEW, ADDING, Acquire) {
             Ok(_) => {}
-            Err(ADDED) => return Ok(()),
+            Err(ADDED | ENABLED) => return Ok(()),
             Err(_) => return Err(EBUSY),
         }
         // SAFETY: `this` is the zeroed, unlisted context at `T::OFFSET` inside the pinned
@@ -201,26 +227,48 @@ impl<T: HasNapi> Napi<T> {
     /// Whether [`Self::add`] added the context. A context that was never added is
     /// never enabled, scheduled or disabled: the core does not know it.
     fn added(&self) -> bool {
-        self.state.load(Acquire) == ADDED
+        matches!(self.state.load(Acquire), ADDED | ENABLED)
     }
 
     fn as_raw(&self) -> *mut bindings::napi_struct {
         self.napi.get()
     }
 
-    /// Allows polling (`ndo_open`). Process context.
+    /// Allows polling (`ndo_open`). Process context. Does nothing for a context that
+    /// was never added or is enabled already.
     pub(crate) fn enable(&self) {
-        if self.added() {
-            // SAFETY: The context was added (checked), so the core knows it.
+        if self.state.cmpxchg(ADDED, ENABLED, Full).is_ok() {
+            // SAFETY: The context was added and was disabled (the state was ADDED, see
+            // the type invariant); this call alone moved it to ENABLED.
             unsafe { bindings::napi_enable(self.as_raw()) }
         }
     }
 
     /// Waits for a running poll to end and stops further ones (`ndo_stop`). Sleeps.
+    /// Does nothing unless the context is enabled.
     pub(crate) fn disable(&self) {
-        if self.added() {
-            // SAFETY: The context was added (checked), so the core knows it.
+        if self.state.cmpxchg(ENABLED, ADDED, Full).is_ok() {
+            // SAFETY: The context was added and enabled (the state was ENABLED, see the
+            // type invariant); this call alone moved it back to ADDED. Should it race an
+            // `enable`, `napi_disable` waits until that `napi_enable` has run.
             unsafe { bindings::napi_disable(self.as_raw()) }
+        }
+    }
+
+    /// BQL: forgets what was in flight (the ring was emptied). Only while polling is
+    /// disabled, so that no poll completes bytes the reset forgot: `EBUSY` while the
+    /// context is enabled. A context never added has no device and nothing to reset.
+    pub(crate) fn reset_queue(&self) -> Result {
+        match self.state.load(Acquire) {
+            ENABLED => Err(EBUSY),
+            ADDED => {
+                // SAFETY: The context was added (state ADDED), so `dev` is the allocated
+                // device it was added to (type invariant), and it is disabled, so no
+                // poll completes bytes meanwhile.
+                unsafe { bindings::re1000_netdev_reset_queue((*self.as_raw()).dev) };
+                Ok(())
+            }
+            _ => Ok(()),
         }
     }
 
@@ -256,10 +304,13 @@ impl<T: HasNapi> Napi<T> {
 #[pinned_drop]
 impl<T: HasNapi> PinnedDrop for Napi<T> {
     fn drop(self: Pin<&mut Self>) {
+        // Normally `ndo_stop` disabled it; a context still enabled is disabled here, so
+        // no poll runs on memory about to be freed.
+        self.disable();
         if self.added() {
-            // SAFETY: The context was added (checked) and the net_device is still
-            // allocated (type invariant); polling was disabled when the interface went
-            // down.
+            // SAFETY: The context was added and is disabled (checked and done above;
+            // `&mut` excludes a concurrent `enable`) and the net_device is still
+            // allocated (type invariant).
             unsafe { bindings::re1000_netif_napi_del(self.as_raw()) }
         }
     }

@@ -99,8 +99,13 @@ impl SkBuff {
     }
 
     /// Extends the data by `len` bytes written by the device (`skb_put`).
-    pub(super) fn put(&mut self, len: u32) {
-        // SAFETY: Callers pass at most the size the buffer was allocated for.
+    ///
+    /// # Safety
+    ///
+    /// `len` is at most the buffer's tailroom (`skb_put` would `BUG()` beyond it).
+    pub(super) unsafe fn put(&mut self, len: u32) {
+        // SAFETY: The buffer is valid (type invariant) and, by the caller, has `len`
+        // bytes of tailroom.
         unsafe { bindings::skb_put(self.as_raw(), len) };
     }
 
@@ -190,10 +195,17 @@ impl SkBuff {
     }
 
     /// Sets the protocol from the Ethernet header and pulls it (`eth_type_trans`).
-    pub(crate) fn eth_type_trans(&mut self, dev: &NetDev) {
-        // SAFETY: The buffer holds at least a full Ethernet header (callers check the
-        // length) and `dev` is valid.
+    /// Fails with `EINVAL`, leaving the buffer as it was, if the linear part is shorter
+    /// than an Ethernet header.
+    pub(crate) fn eth_type_trans(&mut self, dev: &NetDev) -> Result {
+        if self.head_len() < bindings::ETH_HLEN {
+            return Err(EINVAL);
+        }
+        // SAFETY: The buffer is valid (type invariant) and its linear part holds a full
+        // Ethernet header (checked above), which `eth_type_trans` reads and pulls; `dev`
+        // is a valid device (`&NetDev`).
         unsafe { bindings::re1000_skb_set_protocol_eth(self.as_raw(), dev.as_raw()) };
+        Ok(())
     }
 }
 

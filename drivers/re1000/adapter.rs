@@ -7,7 +7,14 @@ use kernel::{
     device::Bound,
     new_mutex, new_spinlock, pci,
     prelude::*,
-    sync::{atomic::Atomic, Mutex, SpinLock},
+    sync::{
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
+        Mutex,
+        SpinLock, //
+    },
 };
 
 use crate::{
@@ -67,13 +74,12 @@ pub(crate) struct Adapter<'a> {
     pub(crate) rx_ring: SpinLock<Option<RxRing<'a>>>,
     /// Ring sizes for the next open.
     pub(crate) ring_sizes: RingSizes,
-    /// Whether the interface is up; the watchdog re-arms itself only while it is.
-    pub(crate) running: Atomic<bool>,
+    /// Whether the interface is up (open to stop; the C driver's `__E1000_DOWN`,
+    /// inverted): the watchdog re-arms itself and the poll unmasks only while it is.
+    running: Atomic<bool>,
     /// The receive filter last programmed by `set_rx_mode`, restored after resets.
     pub(crate) rx_filter: RxFilter,
-    /// A TX timeout or hang asked the watchdog to re-initialise the device.
-    pub(crate) reset_requested: Atomic<bool>,
-    /// The TX hang detector (watchdog only).
+    /// The TX hang detector and the reset a hang or a TX timeout requests.
     pub(crate) tx_hang: TxHang,
     pub(crate) stats: SwStats,
     /// Totals of the hardware statistics registers, updated by the watchdog.
@@ -82,12 +88,10 @@ pub(crate) struct Adapter<'a> {
     #[pin]
     pub(crate) hw_stats_lock: Mutex<()>,
     /// `ethtool -s msglvl` (NETIF_MSG_* bits).
-    pub(crate) msg_enable: Atomic<u32>,
-    /// `ethtool -C rx-usecs` and the interrupt rate; the dynamic modes' classes.
+    msg_enable: Atomic<u32>,
+    /// `ethtool -C rx-usecs` and the interrupt rate; the dynamic modes' inputs.
     pub(crate) itr: ItrState,
     pub(crate) napi_work: NapiWork,
-    /// The link runs at 1000 Mb/s (the dynamic modes fix 4000/s below), per watchdog.
-    pub(crate) link_gigabit: Atomic<bool>,
     /// Autonegotiation, advertised modes and flow control (`ethtool -s`, `-A`).
     pub(crate) link_config: LinkConfig,
     /// The interrupt self-test's causes.
@@ -119,7 +123,6 @@ impl<'a> Adapter<'a> {
             ring_sizes: RingSizes::new(ring_sizes),
             running: Atomic::new(false),
             rx_filter: RxFilter::new(),
-            reset_requested: Atomic::new(false),
             tx_hang: TxHang::new(),
             stats: SwStats::new(),
             hw_stats,
@@ -127,13 +130,32 @@ impl<'a> Adapter<'a> {
             msg_enable: Atomic::new(DEFAULT_MSG_ENABLE),
             itr: ItrState::new(),
             napi_work: NapiWork::new(),
-            link_gigabit: Atomic::new(true),
             link_config: LinkConfig::new(),
             irq_test: IrqTest::new(),
             identify <- Identify::new(),
             pdev,
             hw,
         })
+    }
+
+    /// Whether the interface is up.
+    pub(crate) fn is_running(&self) -> bool {
+        self.running.load(Relaxed)
+    }
+
+    /// Set by `ndo_open` once everything is in place, cleared first by `ndo_stop`.
+    pub(crate) fn set_running(&self, running: bool) {
+        self.running.store(running, Relaxed);
+    }
+
+    /// The NETIF_MSG_* bits `ethtool -s msglvl` set.
+    pub(crate) fn msg_level(&self) -> u32 {
+        self.msg_enable.load(Relaxed)
+    }
+
+    /// `ethtool -s msglvl`.
+    pub(crate) fn set_msg_level(&self, level: u32) {
+        self.msg_enable.store(level, Relaxed);
     }
 
     /// Reprograms the receive filters after a reset wiped them: station address, the
@@ -144,7 +166,10 @@ impl<'a> Adapter<'a> {
     }
 
     /// Allocates both rings, programs them and enables the receiver and transmitter.
+    /// Polling must be disabled (`EBUSY` otherwise, before anything is touched).
     pub(crate) fn up(&self, netdev: &NetDev) -> Result {
+        // Nothing is in flight on fresh rings; fails while NAPI could poll.
+        self.napi.reset_queue()?;
         let dev = self.pdev.as_ref();
         let sizes = self.ring_sizes.get();
         let tx = TxRing::new(dev, sizes.tx)?;
@@ -161,7 +186,6 @@ impl<'a> Adapter<'a> {
             *self.tx_ring.lock() = Some(tx);
             *self.rx_ring.lock() = Some(rx);
         }
-        netdev.reset_queue();
         Ok(())
     }
 
@@ -224,7 +248,15 @@ impl<'a> Adapter<'a> {
         };
         drop(tx);
         drop(rx);
-        netdev.reset_queue();
+        // The rings' packets are freed: forget them. Every caller disabled NAPI first.
+        if let Err(e) = self.napi.reset_queue() {
+            dev_err!(
+                self.pdev,
+                "{}: BQL reset with NAPI on: {:?}\n",
+                netdev.name(),
+                e
+            );
+        }
     }
 }
 

@@ -265,7 +265,7 @@ impl Operations for Adapter<'_> {
             tx: check(tx)?,
         };
         let old = this.ring_sizes.swap(new);
-        if !this.running.load(Relaxed) || old == new {
+        if !this.is_running() || old == new {
             return Ok(());
         }
         // Running: reallocate now (ethtool holds RTNL). If the new rings cannot be
@@ -281,15 +281,15 @@ impl Operations for Adapter<'_> {
     }
 
     fn get_msglevel(this: Pin<&Self>) -> u32 {
-        this.msg_enable.load(Relaxed)
+        this.msg_level()
     }
 
     fn set_msglevel(this: Pin<&Self>, level: u32) {
-        this.msg_enable.store(level, Relaxed);
+        this.set_msg_level(level);
     }
 
     fn nway_reset(this: Pin<&Self>, _dev: &NetDev) -> Result {
-        if !this.running.load(Relaxed) {
+        if !this.is_running() {
             return Err(EAGAIN);
         }
         this.hw.restart_autoneg()
@@ -316,7 +316,7 @@ impl Operations for Adapter<'_> {
             tx: pause.tx,
         };
         this.link_config.set(config);
-        if this.running.load(Relaxed) {
+        if this.is_running() {
             this.hw.set_flow_control(pause.rx, pause.tx);
         }
         Ok(())

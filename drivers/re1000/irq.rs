@@ -3,7 +3,7 @@
 //! The interrupt handler and the NAPI poll: the interrupt only masks the device and
 //! schedules NAPI; the poll cleans TX, then RX within the budget, and unmasks when done.
 
-use kernel::{io::Io, prelude::*, sync::atomic::Relaxed};
+use kernel::{io::Io, prelude::*};
 
 use crate::{
     adapter::Adapter,
@@ -19,10 +19,7 @@ use crate::{
             NapiPoll,
             Poll, //
         },
-        netdev::{
-            NetDev,
-            Owned, //
-        },
+        netdev::Owned,
         workqueue::DelayedWork,
     },
     regs::*,
@@ -45,7 +42,7 @@ impl Adapter<'_> {
         let seen = self.itr.get();
         let mut classes = self.itr.classes();
         let (tx, rx) = self.napi_work.totals();
-        let gigabit = self.link_gigabit.load(Relaxed);
+        let gigabit = self.itr.link_gigabit();
         if let Some(rate) = itr::next_rate(seen.setting, seen.rate, gigabit, &mut classes, tx, rx) {
             // Lost to an `ethtool -C` meanwhile: that one programmed the register.
             if self.itr.move_rate(seen, rate) {
@@ -72,7 +69,8 @@ impl Adapter<'_> {
 
     /// Frees what the device has sent and wakes the queue if it was stopped for space.
     /// Returns whether the ring is clean.
-    fn clean_tx(&self, netdev: &NetDev, budget: u32) -> bool {
+    fn clean_tx(&self, napi: &Poll<'_>, budget: u32) -> bool {
+        let netdev = napi.netdev();
         let mut guard = self.tx_ring.lock();
         let Some(ring) = (*guard).as_mut() else {
             return true;
@@ -80,7 +78,15 @@ impl Adapter<'_> {
         let done = ring.clean(budget);
         self.napi_work.add_tx(done.packets, done.bytes.into());
         if done.packets > 0 {
-            netdev.completed_queue(done.packets, done.bytes);
+            if napi.completed_queue(done.packets, done.bytes).is_err() {
+                // The ring reported more than was queued: BQL is left as it was.
+                dev_err!(
+                    self.pdev,
+                    "{}: TX completed {} bytes, more than in flight\n",
+                    netdev.name(),
+                    done.bytes
+                );
+            }
             stats::add(&self.stats.tx_packets, done.packets.into());
             stats::add(&self.stats.tx_bytes, done.bytes.into());
         }
@@ -135,12 +141,12 @@ impl IrqHandler for Adapter<'_> {
 impl NapiPoll for Adapter<'_> {
     fn poll(this: Pin<&Self>, napi: Poll<'_>, budget: u32) -> u32 {
         stats::add(&this.stats.napi_polls, 1);
-        let tx_clean = this.clean_tx(napi.netdev(), budget);
+        let tx_clean = this.clean_tx(&napi, budget);
         let rx_done = this.clean_rx(&napi, budget);
         if !tx_clean || rx_done >= budget {
             return budget;
         }
-        if napi.complete_done(rx_done) && this.running.load(Relaxed) {
+        if napi.complete_done(rx_done) && this.is_running() {
             this.update_itr();
             this.irq_enable();
         }

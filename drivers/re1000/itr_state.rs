@@ -25,6 +25,9 @@ pub(crate) struct ItrState {
     /// The dynamic modes' latency classes (TX in bits 7:0, RX in 15:8); written by
     /// the poll only.
     classes: Atomic<u32>,
+    /// The link runs at 1000 Mb/s, where the dynamic modes hold 4000/s (`e1000_set_itr`
+    /// reads `link_speed`); written by the watchdog, read by the poll.
+    link_gigabit: Atomic<bool>,
 }
 
 fn pack(i: Itr) -> u64 {
@@ -43,6 +46,7 @@ impl ItrState {
         Self {
             itr: Atomic::new(pack(itr::DEFAULT)),
             classes: Atomic::new(0),
+            link_gigabit: Atomic::new(true),
         }
     }
 
@@ -79,5 +83,15 @@ impl ItrState {
     pub(crate) fn set_classes(&self, c: Dynamic) {
         self.classes
             .store(c.tx.to_raw() | c.rx.to_raw() << 8, Relaxed);
+    }
+
+    /// Whether the last watchdog run saw a 1000 Mb/s link.
+    pub(crate) fn link_gigabit(&self) -> bool {
+        self.link_gigabit.load(Relaxed)
+    }
+
+    /// The link speed the watchdog read.
+    pub(crate) fn set_link_speed(&self, mbps: u32) {
+        self.link_gigabit.store(mbps == 1000, Relaxed);
     }
 }

@@ -45,21 +45,20 @@ impl Adapter<'_> {
                 "{}: Detected Tx Unit Hang, resetting\n",
                 netdev.name()
             );
-            self.reset_requested.store(true, Relaxed);
         }
     }
 
     /// Performs a requested reset if RTNL is free; otherwise retries on the next tick.
     /// Returns whether the reset still waits.
     fn handle_reset(&self, netdev: &NetDev) -> bool {
-        if !self.reset_requested.load(Relaxed) {
+        if !self.tx_hang.reset_pending() {
             return false;
         }
         let Some(_rtnl) = rtnl::try_lock() else {
             return true;
         };
-        self.reset_requested.store(false, Relaxed);
-        if self.running.load(Relaxed) {
+        self.tx_hang.take_reset();
+        if self.is_running() {
             // A failure is logged and leaves the device quiesced until it is brought down.
             let _ = self.reinit(netdev);
         }
@@ -70,7 +69,7 @@ impl Adapter<'_> {
 impl DelayedWorkHandler for Adapter<'_> {
     fn run(owned: Owned<'_, Self>) {
         let (this, netdev) = (owned.owner(), owned.netdev());
-        if this.running.load(Relaxed) {
+        if this.is_running() {
             this.check_tx_hang(netdev);
         }
         if this.handle_reset(netdev) {
@@ -79,7 +78,7 @@ impl DelayedWorkHandler for Adapter<'_> {
         }
         this.update_hw_stats();
         let link = this.hw.link_status();
-        this.link_gigabit.store(link.speed_mbps == 1000, Relaxed);
+        this.itr.set_link_speed(link.speed_mbps);
         if link.up && !netdev.carrier_ok() {
             dev_info!(
                 this.pdev,
@@ -93,7 +92,7 @@ impl DelayedWorkHandler for Adapter<'_> {
             dev_info!(this.pdev, "{}: NIC Link is Down\n", netdev.name());
             netdev.carrier_off();
         }
-        if this.running.load(Relaxed) {
+        if this.is_running() {
             DelayedWork::schedule(&owned, msecs_to_jiffies(WATCHDOG_PERIOD_MS));
         }
     }

@@ -3,10 +3,7 @@
 //! The driver's `net_device_ops`: open and stop, transmit, statistics, addresses
 //! and the receive filter, and the TX timeout.
 
-use kernel::{
-    prelude::*,
-    sync::atomic::Relaxed, //
-};
+use kernel::prelude::*;
 
 use crate::{
     adapter::Adapter,
@@ -54,7 +51,7 @@ impl Operations for Adapter<'_> {
             return Err(e);
         }
         this.napi.enable();
-        this.running.store(true, Relaxed);
+        this.set_running(true);
         this.irq_enable();
         // Check the link now rather than in 2 s, so carrier follows at once.
         DelayedWork::schedule(&owned, 0);
@@ -64,7 +61,7 @@ impl Operations for Adapter<'_> {
 
     fn stop(this: Pin<&Self>, dev: &NetDev) -> Result {
         dev.stop_queue();
-        this.running.store(false, Relaxed);
+        this.set_running(false);
         // As `e1000_down`: NAPI first, so that no poll still running re-enables the
         // interrupt (IMS) after it is masked; then mask, and only then free the line
         // (`free_irq` waits for a running handler).
@@ -156,7 +153,7 @@ impl Operations for Adapter<'_> {
     fn tx_timeout(this: Pin<&Self>, dev: &NetDev) {
         stats::add(&this.stats.tx_timeout_count, 1);
         dev_warn!(this.pdev, "{}: TX timeout, resetting\n", dev.name());
-        this.reset_requested.store(true, Relaxed);
+        this.tx_hang.request_reset();
         match dev.owning(this) {
             Some(owned) => DelayedWork::schedule(&owned, 0),
             // Unreachable: the adapter is always its device's private data.

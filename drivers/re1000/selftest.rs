@@ -12,7 +12,6 @@ use kernel::{
         Io,
     },
     prelude::*,
-    sync::atomic::Relaxed,
     time::{
         delay::fsleep,
         Delta, //
@@ -266,7 +265,7 @@ impl Adapter<'_> {
         let mut results = [0u64; NAMES.len()];
         results[4] = self.link_test();
         if offline {
-            let was_running = self.running.load(Relaxed);
+            let was_running = self.is_running();
             if was_running {
                 if let Err(e) = <Self as Operations>::stop(self, dev) {
                     dev_err!(

@@ -232,7 +232,10 @@ impl<'a> RxRing<'a> {
                 None => return,
             }
         };
-        deliver(skb, napi, netdev);
+        if deliver(skb, napi, netdev).is_err() {
+            out.length_errors += 1;
+            return;
+        }
         out.packets += 1;
         out.bytes += u64::from(len);
     }
@@ -269,8 +272,11 @@ impl RxRing<'_> {
     }
 }
 
-fn deliver(mut skb: SkBuff, napi: &Poll<'_>, netdev: &NetDev) {
+/// Hands a frame to the stack; fails (dropping it) for one too short to hold an
+/// Ethernet header, which the length check before should already have caught.
+fn deliver(mut skb: SkBuff, napi: &Poll<'_>, netdev: &NetDev) -> Result {
     // The hardware's checksum is not used: the skb stays CHECKSUM_NONE.
-    skb.eth_type_trans(netdev);
+    skb.eth_type_trans(netdev)?;
     napi.gro_receive(skb);
+    Ok(())
 }
