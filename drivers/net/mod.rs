@@ -15,6 +15,7 @@ pub(crate) mod ethtool;
 pub(crate) mod irq;
 pub(crate) mod napi;
 pub(crate) mod netdev;
+pub(crate) mod pci;
 pub(crate) mod rtnl;
 pub(crate) mod skb;
 pub(crate) mod workqueue;

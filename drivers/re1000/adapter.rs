@@ -168,12 +168,28 @@ impl<'a> Adapter<'a> {
     /// Allocates both rings, programs them and enables the receiver and transmitter.
     /// Polling must be disabled (`EBUSY` otherwise, before anything is touched).
     pub(crate) fn up(&self, netdev: &NetDev) -> Result {
-        // Nothing is in flight on fresh rings; fails while NAPI could poll.
-        self.napi.reset_queue()?;
+        let rings = self.alloc_rings(netdev)?;
+        self.start(netdev, rings)
+    }
+
+    /// Both rings at the configured sizes, with their receive buffers, not yet known
+    /// to the device: allocating touches no register.
+    fn alloc_rings(&self, netdev: &NetDev) -> Result<(TxRing<'a>, RxRing<'a>)> {
         let dev = self.pdev.as_ref();
         let sizes = self.ring_sizes.get();
         let tx = TxRing::new(dev, sizes.tx)?;
         let rx = RxRing::new(dev, netdev, sizes.rx)?;
+        Ok((tx, rx))
+    }
+
+    /// Programs the device, which may have been reset, for `rings` and starts the
+    /// receiver and transmitter: link, station address and multicast table, both
+    /// rings, flow control and the filter mode.
+    fn start(&self, netdev: &NetDev, (tx, rx): (TxRing<'a>, RxRing<'a>)) -> Result {
+        // Nothing is in flight on fresh rings; fails while NAPI could poll.
+        self.napi.reset_queue()?;
+        self.hw.set_link_up();
+        self.restore_filters(netdev);
         self.hw.configure_tx(tx.descs());
         self.hw
             .configure_rx(rx.descs(), rx.tail(), self.itr_register());
@@ -189,16 +205,23 @@ impl<'a> Adapter<'a> {
         Ok(())
     }
 
-    /// Re-initialises a running device after a TX timeout or hang: stop everything,
-    /// free and reallocate the rings, start again. Caller holds RTNL; sleeps.
+    /// Re-initialises a running device (TX timeout or hang, new ring sizes): new rings
+    /// first, then stop everything, reset the MAC and start on the new rings, as
+    /// `e1000_set_ringparam` allocates before it takes the interface down. If the new
+    /// rings cannot be allocated the device keeps running on the old ones, untouched,
+    /// and the error is returned. Caller holds RTNL; sleeps.
     pub(crate) fn reinit(&self, dev: &NetDev) -> Result {
+        let rings = self.alloc_rings(dev).inspect_err(|e| {
+            dev_err!(self.pdev, "{}: reset failed: {:?}\n", dev.name(), e);
+        })?;
         // NAPI first: a TX clean-up could otherwise wake the queue after it was
         // stopped, and packets would reach the rings while they are replaced.
         self.irq_disable();
         self.napi.disable();
         dev.tx_disable();
+        self.update_hw_stats();
         self.down(dev);
-        let res = self.up(dev);
+        let res = self.start(dev, rings);
         self.napi.enable();
         match res {
             Ok(()) => {
@@ -235,9 +258,13 @@ impl<'a> Adapter<'a> {
         guard.as_ref().is_some_and(|ring| ring.busy())
     }
 
-    /// Stops the device's DMA, then frees both rings and their buffers.
+    /// Stops the device's DMA, lets it drain and resets the MAC (`e1000_down`: disable
+    /// RX/TX, flush, 10 ms, `e1000_reset`), and only then frees both rings and their
+    /// buffers, so no DMA still in flight lands in freed memory. The reset clears the
+    /// statistics registers on silicon: `ndo_stop` and `reinit` read them first (the
+    /// self-test's own resets do not, as in C).
     pub(crate) fn down(&self, netdev: &NetDev) {
-        self.hw.quiesce();
+        self.hw.reset();
         // Take the rings out under the locks, free them (DMA unmap and coherent free)
         // after softirqs are enabled again.
         let (tx, rx) = {

@@ -18,10 +18,13 @@ use crate::{
         MacType, //
     },
     logic,
-    net::netdev::{
-        Config,
-        Features,
-        Registration, //
+    net::{
+        netdev::{
+            Config,
+            Features,
+            Registration, //
+        },
+        pci::Enabled,
     },
     regs::BAR0_SIZE,
     ring_sizes::Sizes, //
@@ -75,6 +78,8 @@ pub(crate) struct DeviceData<'a> {
     // Dropped first: the net_device (and its IRQ line) before the vector it uses.
     _netdev: Registration<'a, Adapter<'a>>,
     _irq_vectors: pci::IrqVectorRegistration<'a>,
+    // Last: bus mastering off and the device disabled once nothing uses it.
+    _enabled: Enabled<'a>,
 }
 
 impl pci::Driver for Re1000Driver {
@@ -88,8 +93,7 @@ impl pci::Driver for Re1000Driver {
         info: Option<&'bound Self::IdInfo>,
     ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
         let mac_type = *info.ok_or(ENODEV)?;
-        pdev.enable_device_mem()?;
-        pdev.set_master();
+        let enabled = Enabled::new(pdev)?;
         let bar = pdev.iomap_region_sized::<BAR0_SIZE>(0, c"re1000")?;
         let emulated = pdev.subsystem_vendor_id() == crate::hw::QEMU_SUBSYSTEM_VENDOR;
         let hw = Hw {
@@ -150,6 +154,7 @@ impl pci::Driver for Re1000Driver {
         Ok(DeviceData {
             _netdev: netdev,
             _irq_vectors: irq_vectors,
+            _enabled: enabled,
         })
     }
 }

@@ -268,13 +268,13 @@ impl Operations for Adapter<'_> {
         if !this.is_running() || old == new {
             return Ok(());
         }
-        // Running: reallocate now (ethtool holds RTNL). If the new rings cannot be
-        // allocated, go back to the old sizes so the interface keeps working.
+        // Running: reallocate now (ethtool holds RTNL). reinit allocates the new rings
+        // before it stops anything; if that fails the interface runs on, on its old
+        // rings, and the old sizes are put back. (Its only later failure, EBUSY from a
+        // NAPI context enabled meanwhile, cannot happen under RTNL.)
         if let Err(e) = this.reinit(dev) {
             this.ring_sizes.set(old);
-            extack.set_message(c"could not allocate the new rings; kept the old sizes");
-            // A failure is logged by reinit; the interface stays down until `ip link`.
-            let _ = this.reinit(dev);
+            extack.set_message(c"could not allocate the new rings; kept the old ones");
             return Err(e);
         }
         Ok(())

@@ -58,9 +58,11 @@ impl Adapter<'_> {
             return true;
         };
         self.tx_hang.take_reset();
-        if self.is_running() {
-            // A failure is logged and leaves the device quiesced until it is brought down.
-            let _ = self.reinit(netdev);
+        // A failure is logged by reinit. New rings that could not be allocated leave
+        // the device on its old ones, still needing the reset: ask again, for the next
+        // watchdog run.
+        if self.is_running() && self.reinit(netdev).is_err() {
+            self.tx_hang.request_reset();
         }
         false
     }

@@ -44,7 +44,6 @@ impl Operations for Adapter<'_> {
         let owned = dev.owning(this).ok_or(EINVAL)?;
         // Added on the first open, kept until the adapter is dropped.
         Napi::add(&owned)?;
-        this.hw.set_link_up();
         this.up(dev)?;
         if let Err(e) = IrqLine::request(&owned, c"re1000") {
             this.down(dev);
@@ -70,6 +69,8 @@ impl Operations for Adapter<'_> {
         this.irq.free();
         this.watchdog.cancel_sync();
         dev.carrier_off();
+        // What the MAC counted since the watchdog's last read, before the reset.
+        this.update_hw_stats();
         this.down(dev);
         Ok(())
     }

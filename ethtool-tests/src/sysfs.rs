@@ -35,6 +35,25 @@ pub fn write(path: impl AsRef<Path>, value: &str) -> Result<()> {
     fs::write(path, value).with_context(|| format!("writing {value:?} to {}", path.display()))
 }
 
+/// Whether the PCI device is enabled (`enable`: the core's `enable_cnt`).
+pub fn pci_enabled(addr: &str) -> Result<bool> {
+    Ok(read(pci_dev(addr).join("enable"))? != "0")
+}
+
+/// Bus Master Enable, bit 2 of the COMMAND register at offset 4 of the config space
+/// (PCI Local Bus Specification 6.2.2): whether the device may start DMA.
+pub fn pci_bus_master(addr: &str) -> Result<bool> {
+    const COMMAND: usize = 4;
+    const BUS_MASTER: u16 = 1 << 2;
+    let path = pci_dev(addr).join("config");
+    let config = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let command = config
+        .get(COMMAND..COMMAND + 2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+        .with_context(|| format!("{}: shorter than the PCI header", path.display()))?;
+    Ok(command & BUS_MASTER != 0)
+}
+
 /// Name of the driver bound to a PCI device, if any.
 pub fn bound_driver(addr: &str) -> Result<Option<String>> {
     match fs::read_link(pci_dev(addr).join("driver")) {

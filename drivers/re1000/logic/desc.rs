@@ -25,6 +25,23 @@ pub(crate) mod rx_status {
     pub(crate) const EOP: u8 = 0x02;
 }
 
+/// RX error bits (SDM table 3-3), in the Errors byte (bits 47:40 of word 1).
+pub(crate) mod rx_errors {
+    /// CRC error or alignment error.
+    pub(crate) const CE: u8 = 0x01;
+    /// Symbol error (TBI mode).
+    pub(crate) const SE: u8 = 0x02;
+    /// Sequence error (TBI mode).
+    pub(crate) const SEQ: u8 = 0x04;
+    /// Carrier extension error (TBI mode).
+    pub(crate) const CXE: u8 = 0x10;
+    /// RX data error.
+    pub(crate) const RXE: u8 = 0x80;
+    /// The errors that make a frame unusable (the C driver's `E1000_RXD_ERR_FRAME_ERR_MASK`;
+    /// the checksum error bits TCPE/IPE are not among them).
+    pub(crate) const FRAME: u8 = CE | SE | SEQ | CXE | RXE;
+}
+
 /// A descriptor as it sits in ring memory.
 pub(crate) type RawDesc = [u64; 2];
 
@@ -82,11 +99,33 @@ impl RxWriteback {
     pub(crate) fn end_of_packet(&self) -> bool {
         self.status & rx_status::EOP != 0
     }
+
+    /// The device reported an error that makes the frame unusable.
+    pub(crate) fn frame_error(&self) -> bool {
+        self.errors & rx_errors::FRAME != 0
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn frame_errors_are_the_c_drivers_mask() {
+        // E1000_RXD_ERR_FRAME_ERR_MASK: CE|SE|SEQ|CXE|RXE = 0x97; TCPE (0x20) and IPE
+        // (0x40) only say a checksum is wrong, which the stack checks itself.
+        assert_eq!(rx_errors::FRAME, 0x97);
+        let wb = |errors| RxWriteback {
+            length: 60,
+            status: rx_status::DD | rx_status::EOP,
+            errors,
+            special: 0,
+        };
+        assert!(wb(0x01).frame_error());
+        assert!(wb(0x80).frame_error());
+        assert!(!wb(0x20 | 0x40).frame_error());
+        assert!(!wb(0).frame_error());
+    }
 
     #[test]
     fn tx_descriptor_layout_matches_the_datasheet() {

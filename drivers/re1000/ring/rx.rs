@@ -40,8 +40,6 @@ use crate::{
 pub(crate) const BUFFER_LEN: u32 = 2048;
 /// Shortest frame handed to the stack: an Ethernet header.
 const MIN_FRAME: u16 = 14;
-/// Error bits that make a frame unusable: CE, SE, SEQ, CXE, RXE (SDM table 3-3).
-const FRAME_ERRORS: u8 = 0x01 | 0x02 | 0x04 | 0x10 | 0x80;
 /// Refill and write RDT after this many frames, not after every one.
 pub(crate) const REFILL_BATCH: u32 = 16;
 
@@ -190,7 +188,11 @@ impl<'a> RxRing<'a> {
         copybreak: u32,
         out: &mut RxCleaned,
     ) {
+        // The slot of a descriptor the device says it filled holds the buffer it was
+        // armed with (refill arms none without one); if not, the write-back is not
+        // trusted and the frame counts as an error.
         let Some(slot) = self.buffers.get_mut(i as usize) else {
+            out.errors += 1;
             return;
         };
         // A frame spanning descriptors means it was larger than our buffers: without
@@ -202,7 +204,7 @@ impl<'a> RxRing<'a> {
             self.discarding = !wb.end_of_packet();
             return;
         }
-        if wb.errors & FRAME_ERRORS != 0 {
+        if wb.frame_error() {
             out.errors += 1;
             return;
         }
@@ -214,6 +216,7 @@ impl<'a> RxRing<'a> {
         }
         let skb = if len <= copybreak {
             let Some(buf) = slot.as_ref() else {
+                out.errors += 1;
                 return;
             };
             let Some(mut skb) = napi.alloc_skb(len) else {
@@ -229,7 +232,10 @@ impl<'a> RxRing<'a> {
         } else {
             match slot.take() {
                 Some(buf) => buf.into_skb(len),
-                None => return,
+                None => {
+                    out.errors += 1;
+                    return;
+                }
             }
         };
         if deliver(skb, napi, netdev).is_err() {

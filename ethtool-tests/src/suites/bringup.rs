@@ -216,6 +216,17 @@ fn rebind(ctx: &mut Ctx<'_>) -> CaseResult {
                 Ok(sysfs::bound_driver(DUT.pci_addr)?.is_none()
                     && sysfs::netdevs(DUT.pci_addr)?.is_empty())
             })?;
+            // As after e1000_remove's pci_disable_device: no DMA from an unbound device.
+            ensure!(
+                !sysfs::pci_enabled(DUT.pci_addr)?,
+                "{} still enabled after unbind",
+                DUT.pci_addr
+            );
+            ensure!(
+                !sysfs::pci_bus_master(DUT.pci_addr)?,
+                "{} still a bus master after unbind",
+                DUT.pci_addr
+            );
             sysfs::bind_to(DUT.pci_addr, &drv)?;
             wait_probed(DUT.pci_addr, &drv, DUT.mac)
         })()
