@@ -166,10 +166,10 @@ impl<'a> Adapter<'a> {
     }
 
     /// Allocates both rings, programs them and enables the receiver and transmitter.
-    /// Polling must be disabled (`EBUSY` otherwise, before anything is touched).
     pub(crate) fn up(&self, netdev: &NetDev) -> Result {
         let rings = self.alloc_rings(netdev)?;
-        self.start(netdev, rings)
+        self.start(netdev, rings);
+        Ok(())
     }
 
     /// Both rings at the configured sizes, with their receive buffers, not yet known
@@ -184,10 +184,9 @@ impl<'a> Adapter<'a> {
 
     /// Programs the device, which may have been reset, for `rings` and starts the
     /// receiver and transmitter: link, station address and multicast table, both
-    /// rings, flow control and the filter mode.
-    fn start(&self, netdev: &NetDev, (tx, rx): (TxRing<'a>, RxRing<'a>)) -> Result {
-        // Nothing is in flight on fresh rings; fails while NAPI could poll.
-        self.napi.reset_queue()?;
+    /// rings, flow control and the filter mode. BQL needs no reset here: a new device
+    /// has nothing in flight, and `down` forgot what the old rings held.
+    fn start(&self, netdev: &NetDev, (tx, rx): (TxRing<'a>, RxRing<'a>)) {
         self.hw.set_link_up();
         self.restore_filters(netdev);
         self.hw.configure_tx(tx.descs());
@@ -202,7 +201,6 @@ impl<'a> Adapter<'a> {
             *self.tx_ring.lock() = Some(tx);
             *self.rx_ring.lock() = Some(rx);
         }
-        Ok(())
     }
 
     /// Re-initialises a running device (TX timeout or hang, new ring sizes): new rings
@@ -221,19 +219,11 @@ impl<'a> Adapter<'a> {
         dev.tx_disable();
         self.update_hw_stats();
         self.down(dev);
-        let res = self.start(dev, rings);
+        self.start(dev, rings);
         self.napi.enable();
-        match res {
-            Ok(()) => {
-                self.irq_enable();
-                dev.wake_queue();
-            }
-            Err(e) => {
-                // Stay quiesced; `ip link set down` cleans up.
-                dev_err!(self.pdev, "{}: reset failed: {:?}\n", dev.name(), e);
-            }
-        }
-        res
+        self.irq_enable();
+        dev.wake_queue();
+        Ok(())
     }
 
     /// The ITR register value for the current `rx-usecs` setting.

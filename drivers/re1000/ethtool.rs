@@ -269,9 +269,8 @@ impl Operations for Adapter<'_> {
             return Ok(());
         }
         // Running: reallocate now (ethtool holds RTNL). reinit allocates the new rings
-        // before it stops anything; if that fails the interface runs on, on its old
-        // rings, and the old sizes are put back. (Its only later failure, EBUSY from a
-        // NAPI context enabled meanwhile, cannot happen under RTNL.)
+        // before it stops anything, and that is all that can fail: the interface then
+        // runs on, on its old rings, and the old sizes are put back.
         if let Err(e) = this.reinit(dev) {
             this.ring_sizes.set(old);
             extack.set_message(c"could not allocate the new rings; kept the old ones");
