@@ -2,13 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make bench`: re1000 against the C e1000, side by side in one guest per QEMU model
-# (`re1000-guest bench`), then medians, ratios and a chart (`re1000-bench`) in
-# build/bench/. Reports numbers; fails only if a run produced no results.
+# (`re1000-guest bench`: PAIRS pairs per workload in ABBA order), then per-pair
+# ratios, medians, spreads and a chart (`re1000-bench`) in build/bench/. AA=1 puts
+# the C e1000 in both slots: the noise floor. Reports numbers; fails only if a run
+# left a metric without a complete pair.
 . "$(dirname "$0")/lib.sh"
 
 MODELS=${MODELS:-"e1000 e1000-82544gc e1000-82545em"}
-ROUNDS=${ROUNDS:-3}
-SECS=${SECS:-8}
+PAIRS=${PAIRS:-5}
+SECS=${SECS:-10}
+PINGS=${PINGS:-1000}
+AA=${AA:-}
 out=build/bench
 mkdir -p "$out"
 rm -f "$out"/*.log
@@ -20,8 +24,9 @@ phase tools cargo build --release --quiet -p re1000-vm -p ethtool-tests -p re100
 # come and keeps the whole console in the log.
 bench_model() {
 	target/release/re1000-vm --kdir "$kdir" --model "$1" --timeout 3000 \
-		-- target/release/re1000-guest bench --module "$ko" --rounds "$ROUNDS" --seconds "$SECS" \
-		2>&1 | tee "$2" | grep -a -E '^(BENCH|#|re1000-guest|\[vm\])'
+		-- target/release/re1000-guest bench --module "$ko" --pairs "$PAIRS" --seconds "$SECS" \
+		--pings "$PINGS" ${AA:+--aa} \
+		2>&1 | tee "$2" | grep -a -E '^(#|re1000-guest|\[vm\])'
 	return "${PIPESTATUS[0]}"
 }
 

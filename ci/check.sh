@@ -143,6 +143,27 @@ for model in $MODELS; do
 	# shellcheck disable=SC2086
 	phase "reference-$model" guest "reference-$model" "$kdir" "$ko" "$model" 1500 --driver e1000 $suites || true
 done
+# The bench in miniature (one pair of 2 s per workload on the first model), so that
+# `make bench` cannot rot: one result, a failure unless every metric of the bench
+# has a complete pair and re1000-bench writes its report.
+bench_smoke() {
+	local log=$logs/bench-smoke.log model=${MODELS%% *} rc=0
+	${VM_LOCK:+flock "$VM_LOCK"} target/release/re1000-vm --kdir "$kdir" --model "$model" --timeout 900 \
+		-- target/release/re1000-guest bench --module "$ko" --pairs 1 --seconds 2 --pings 50 \
+		>"$log" 2>&1 || rc=$?
+	grep -a '^# bench' "$log" || true
+	if [ "$rc" -eq 0 ] && target/release/re1000-bench --out build/bench-smoke "$log" >/dev/null; then
+		passed=$((passed + 1))
+		echo "ok bench-smoke"
+		return 0
+	fi
+	failed=$((failed + 1))
+	failures+=("FAIL bench-smoke: re1000-guest bench exited $rc or left a metric without a complete pair ($log)")
+	return 1
+}
+if [ "${BENCH_SMOKE-1}" = 1 ] && [ -n "${MODELS// /}" ]; then
+	phase bench-smoke bench_smoke || true
+fi
 if [ -n "$DEBUG_SUITES" ]; then
 	[ -z "$debug_build" ] || phase kernel-debug-background wait_debug_build || true
 	build kernel-debug capture kdir_debug kernel_dir debug

@@ -44,7 +44,7 @@ kernel_dir() {
 }
 
 build_tools() {
-	cargo build --release --quiet -p re1000-vm -p ethtool-tests
+	cargo build --release --quiet -p re1000-vm -p ethtool-tests -p re1000-bench
 }
 
 # capture <var> <command...>: runs a command, shows its output, and stores its last

@@ -553,6 +553,21 @@ pub fn reload_driver(topo: &mut Topology, params: &[String]) -> Result<()> {
     wait_carriers(topo, Duration::from_secs(10))
 }
 
+/// Rebinds the dut NIC to `drv` (the peer stays as it is) and re-applies
+/// the topology.
+pub fn set_dut_driver(topo: &mut Topology, drv: &str) -> Result<()> {
+    sysfs::unbind(DUT.pci_addr)?;
+    sysfs::set_driver_override(DUT.pci_addr, drv)?;
+    cmd::run("modprobe", [drv])?;
+    if sysfs::bound_driver(DUT.pci_addr)?.is_none() {
+        sysfs::drivers_probe(DUT.pci_addr)?;
+    }
+    topology::wait_bound(DUT.pci_addr, drv, PROBE_TIMEOUT)?;
+    topo.dut.driver = drv.to_owned();
+    topo.reconfigure()?;
+    wait_carriers(topo, Duration::from_secs(10))
+}
+
 /// Rebinds the peer NIC to `drv` and re-creates the topology.
 pub fn set_peer_driver(topo: &mut Topology, drv: &str) -> Result<()> {
     sysfs::unbind(PEER.pci_addr)?;

@@ -22,6 +22,7 @@ pub use ethtool_netlink as netlink;
 pub mod nft;
 pub mod packet;
 pub mod report;
+pub mod rr;
 pub mod suites;
 pub mod sysfs;
 pub mod tally;

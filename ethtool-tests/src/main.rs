@@ -126,12 +126,18 @@ struct TallyArgs {
 struct BenchArgs {
     #[command(flatten)]
     module: ModuleArg,
-    /// Rounds; each binds and measures both drivers, alternating which goes first
-    #[arg(long, default_value_t = 3)]
-    rounds: u32,
-    /// Duration of each iperf3 run
-    #[arg(long, default_value_t = 8, value_name = "SECS")]
+    /// Pairs per workload, in ABBA order; each measures both drivers once
+    #[arg(long, default_value_t = 5)]
+    pairs: u32,
+    /// Duration of each stream and request/response run
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
     seconds: u32,
+    /// Echo requests of the ping workload (one per 10 ms)
+    #[arg(long, default_value_t = 1000)]
+    pings: u32,
+    /// A/A: the C e1000 in both slots, to show the bench's noise floor
+    #[arg(long)]
+    aa: bool,
 }
 
 #[derive(Args, Debug)]
@@ -358,8 +364,10 @@ fn run(cli: Cli) -> Result<i32> {
         Sub::Tool(t) => tool::run(t),
         Sub::Bench(a) => bench::run(&bench::BenchOptions {
             topology: options(&a.module, "re1000", "e1000")?,
-            rounds: a.rounds,
+            pairs: a.pairs,
             seconds: a.seconds,
+            pings: a.pings,
+            aa: a.aa,
         }),
         Sub::List => {
             for s in suites::ALL {

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 
-use crate::{echo, packet, traffic};
+use crate::{echo, packet, rr, traffic};
 
 #[derive(Subcommand, Debug, Clone)]
 pub enum Tool {
@@ -99,6 +99,12 @@ pub enum Tool {
         count: u16,
         #[arg(long, default_value_t = 5)]
         timeout: u64,
+    },
+    /// Answer every byte received on each accepted TCP connection with one
+    /// byte, until killed (the far end of the bench's request/response loop)
+    RrServer {
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: String,
     },
     /// Send raw Ethernet frames (EtherType 0x88b5) in batches, in order
     RawSend {
@@ -267,6 +273,12 @@ pub fn run(t: Tool) -> Result<i32> {
                 reps.push(j);
             }
             serde_json::Value::Array(reps)
+        }
+        Tool::RrServer { listen } => {
+            let l = TcpListener::bind(&listen).with_context(|| format!("listening on {listen}"))?;
+            say("ready");
+            rr::serve(&l)?;
+            serde_json::Value::Null
         }
         Tool::RawSend {
             ifname,
@@ -586,6 +598,10 @@ pub mod args {
             v.push("--lenient".into());
         }
         v
+    }
+
+    pub fn rr_server(listen: &str) -> Vec<String> {
+        vec!["rr-server".into(), "--listen".into(), listen.into()]
     }
 
     pub fn udp_recv(listen: &str, f: &UdpFlow, idle: u64) -> Vec<String> {

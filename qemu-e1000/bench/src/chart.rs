@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-//! The bench's SVG chart: one bar per workload, re1000's speed relative to
-//! the C e1000 (1.0 = the same; above is faster).
+//! The bench's SVG chart: one bar per metric, the median of the per-pair
+//! speed ratios (1.0 = the same; above is faster), with a whisker from the
+//! lowest to the highest pair.
 
 use std::path::Path;
 
@@ -9,24 +10,27 @@ use plotters::prelude::*;
 
 use crate::results::Row;
 
-const WIDTH: u32 = 900;
-const HEIGHT: u32 = 480;
+/// Width per bar (there are up to 3 models x 14 metrics) and the least.
+const BAR_WIDTH: u32 = 36;
+const MIN_WIDTH: u32 = 900;
+const HEIGHT: u32 = 520;
 
 /// Draws `rows` into an SVG file at `path`.
 pub fn draw(rows: &[Row], title: &str, path: &Path) -> Result<()> {
     let err = |e: &dyn std::fmt::Display| anyhow!("drawing {}: {e}", path.display());
-    let root = SVGBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+    let width = (rows.len() as u32 * BAR_WIDTH + 120).max(MIN_WIDTH);
+    let root = SVGBackend::new(path, (width, HEIGHT)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| err(&e))?;
-    let top = rows.iter().map(Row::speedup).fold(1.5_f64, f64::max) * 1.15;
+    let top = rows.iter().map(|r| r.speedup.max).fold(1.5_f64, f64::max) * 1.15;
     let n = rows.len().max(1);
     let labels: Vec<String> = rows
         .iter()
-        .map(|r| format!("{} {}", r.workload.name, short_device(&r.device)))
+        .map(|r| format!("{} {}", r.metric.name, short_device(&r.device)))
         .collect();
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 20))
         .margin(12)
-        .x_label_area_size(60)
+        .x_label_area_size(110)
         .y_label_area_size(60)
         .build_cartesian_2d(0.0..n as f64, 0.0..top)
         .map_err(|e| err(&e))?;
@@ -43,26 +47,43 @@ pub fn draw(rows: &[Row], title: &str, path: &Path) -> Result<()> {
                 String::new()
             }
         })
-        .y_desc("re1000 / C e1000 (higher is faster)")
+        .x_label_style(
+            ("sans-serif", 11)
+                .into_font()
+                .transform(FontTransform::Rotate90),
+        )
+        .y_desc("speed ratio per pair (higher is faster)")
         .draw()
         .map_err(|e| err(&e))?;
     chart
         .draw_series(rows.iter().enumerate().map(|(i, r)| {
             let x = i as f64;
-            let colour = if r.speedup() >= 1.0 {
+            let colour = if r.speedup.median >= 1.0 {
                 GREEN.mix(0.7)
             } else {
                 RED.mix(0.7)
             };
-            Rectangle::new([(x + 0.15, 0.0), (x + 0.85, r.speedup())], colour.filled())
+            Rectangle::new(
+                [(x + 0.15, 0.0), (x + 0.85, r.speedup.median)],
+                colour.filled(),
+            )
+        }))
+        .map_err(|e| err(&e))?;
+    chart
+        .draw_series(rows.iter().enumerate().map(|(i, r)| {
+            let x = i as f64 + 0.5;
+            PathElement::new(
+                vec![(x, r.speedup.min), (x, r.speedup.max)],
+                BLACK.stroke_width(1),
+            )
         }))
         .map_err(|e| err(&e))?;
     chart
         .draw_series(rows.iter().enumerate().map(|(i, r)| {
             Text::new(
-                format!("{:.2}x", r.speedup()),
-                (i as f64 + 0.35, r.speedup() + top * 0.02),
-                ("sans-serif", 14),
+                format!("{:.2}", r.speedup.median),
+                (i as f64 + 0.1, r.speedup.max + top * 0.02),
+                ("sans-serif", 11),
             )
         }))
         .map_err(|e| err(&e))?;
