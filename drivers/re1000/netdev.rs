@@ -59,7 +59,9 @@ impl Operations for Adapter<'_> {
     }
 
     fn stop(this: Pin<&Self>, dev: &NetDev) -> Result {
-        dev.stop_queue();
+        // As `e1000_down`: taking the txq lock waits for a `start_xmit` still running
+        // (the self-test stops the device without the core's deactivation).
+        dev.tx_disable();
         this.set_running(false);
         // As `e1000_down`: NAPI first, so that no poll still running re-enables the
         // interrupt (IMS) after it is masked; then mask, and only then free the line
@@ -109,8 +111,12 @@ impl Operations for Adapter<'_> {
             dev.stop_queue();
         }
         // One doorbell per batch: the stack tells us when more packets follow.
-        if !more || dev.queue_stopped() {
-            ring.kick(&this.hw);
+        let doorbell = (!more || dev.queue_stopped()).then(|| ring.doorbell());
+        drop(guard);
+        // Outside the ring lock: the txq lock serialises `start_xmit`, and every path
+        // that replaces or frees the ring disables the queue (taking that lock) first.
+        if let Some(d) = doorbell {
+            d.ring(&this.hw);
         }
         TxOutcome::Consumed
     }

@@ -197,7 +197,7 @@ impl Adapter<'_> {
                     }
                     sent += 1;
                 }
-                ring.kick(&self.hw);
+                ring.doorbell().ring(&self.hw);
             }
         }
         if sent != LOOPBACK_FRAMES {

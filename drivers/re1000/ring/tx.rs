@@ -137,6 +137,19 @@ pub(crate) enum TxError {
     MappingFailed,
 }
 
+/// A TX tail (TDT) value the ring published: taken under the ring lock, written after
+/// it is dropped. On QEMU the TDT write emulates the whole transmission before it
+/// returns, and NAPI's clean-up must not spin on the ring lock meanwhile.
+#[must_use]
+pub(crate) struct TxDoorbell(u32);
+
+impl TxDoorbell {
+    /// Hands the descriptors up to the tail to the device.
+    pub(crate) fn ring(self, hw: &Hw<'_>) {
+        hw.set_tx_tail(self.0);
+    }
+}
+
 /// The transmit ring and the buffers the device owns.
 ///
 /// # Invariants
@@ -181,9 +194,9 @@ impl<'a> TxRing<'a> {
         ring::unused(self.next_to_clean, self.next_to_use, self.descs.count())
     }
 
-    /// Hands the queued descriptors to the device (TDT): once per batch of packets.
-    pub(crate) fn kick(&self, hw: &Hw<'_>) {
-        hw.set_tx_tail(self.next_to_use);
+    /// The doorbell for the descriptors queued so far: once per batch of packets.
+    pub(crate) fn doorbell(&self) -> TxDoorbell {
+        TxDoorbell(self.next_to_use)
     }
 
     /// Whether the device still owns descriptors.
