@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 MODELS=${MODELS:-"e1000 e1000-82544gc e1000-82545em"}
-PAIRS=${PAIRS:-5}
+PAIRS=${PAIRS:-6}
 SECS=${SECS:-10}
 PINGS=${PINGS:-1000}
 AA=${AA:-}

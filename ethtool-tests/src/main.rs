@@ -126,8 +126,9 @@ struct TallyArgs {
 struct BenchArgs {
     #[command(flatten)]
     module: ModuleArg,
-    /// Pairs per workload, in ABBA order; each measures both drivers once
-    #[arg(long, default_value_t = 5)]
+    /// Pairs per workload, in ABBA order; each measures both drivers once (an
+    /// even number puts each driver first equally often)
+    #[arg(long, default_value_t = 6)]
     pairs: u32,
     /// Duration of each stream and request/response run
     #[arg(long, default_value_t = 10, value_name = "SECS")]
