@@ -151,7 +151,6 @@ impl<'a> RxRing<'a> {
         let mut out = RxCleaned::default();
         let count = self.descs.count();
         let mut since_refill = 0;
-        let mut refilled = false;
         while out.packets < budget && self.next_to_clean != self.next_to_use {
             let i = self.next_to_clean;
             let wb = RxWriteback::decode(&self.descs.read(i));
@@ -163,17 +162,16 @@ impl<'a> RxRing<'a> {
             self.next_to_clean = ring::next(i, count);
             since_refill += 1;
             self.receive_one(i, wb, napi, netdev, copybreak, &mut out);
+            // Every batch goes back to the device at once, not at the end of the poll:
+            // a small ring would otherwise run dry during a long poll.
             if since_refill >= REFILL_BATCH {
                 out.alloc_failed += self.refill(netdev);
-                refilled = true;
+                self.kick(hw);
                 since_refill = 0;
             }
         }
         if since_refill > 0 {
             out.alloc_failed += self.refill(netdev);
-            refilled = true;
-        }
-        if refilled {
             self.kick(hw);
         }
         out
