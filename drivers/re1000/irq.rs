@@ -23,7 +23,6 @@ use crate::{
         workqueue::DelayedWork,
     },
     regs::*,
-    ring::tx::WAKE_THRESHOLD,
     stats, //
 };
 
@@ -68,7 +67,8 @@ impl Adapter<'_> {
     }
 
     /// Frees what the device has sent and wakes the queue if it was stopped for space.
-    /// Returns whether the ring is clean.
+    /// Returns whether cleaning caught up with the device, as `e1000_clean_tx_irq`:
+    /// packets still in flight complete with a TX interrupt of their own.
     fn clean_tx(&self, napi: &Poll<'_>, budget: u32) -> bool {
         let netdev = napi.netdev();
         let mut guard = self.tx_ring.lock();
@@ -90,11 +90,18 @@ impl Adapter<'_> {
             stats::add(&self.stats.tx_packets, done.packets.into());
             stats::add(&self.stats.tx_bytes, done.bytes.into());
         }
-        if netdev.queue_stopped() && ring.unused() >= WAKE_THRESHOLD && netdev.carrier_ok() {
+        if done.lost_track {
+            dev_err!(
+                self.pdev,
+                "{}: TX ring lost track of a packet's last descriptor\n",
+                netdev.name()
+            );
+        }
+        if netdev.queue_stopped() && ring.may_wake() && netdev.carrier_ok() {
             netdev.wake_queue();
             stats::add(&self.stats.tx_restart_queue, 1);
         }
-        !ring.busy() || done.packets == 0
+        done.caught_up
     }
 
     fn clean_rx(&self, napi: &Poll<'_>, budget: u32) -> u32 {

@@ -28,8 +28,7 @@ use crate::{
     },
     ring::tx::{
         TxError,
-        TxPlan,
-        WAKE_THRESHOLD, //
+        TxPlan, //
     },
     rx_filter::Promisc,
     stats, //
@@ -107,7 +106,7 @@ impl Operations for Adapter<'_> {
             }
         }
         // Stop before the next packet could find the ring full.
-        if ring.unused() < WAKE_THRESHOLD {
+        if ring.should_stop() {
             dev.stop_queue();
         }
         // One doorbell per batch: the stack tells us when more packets follow.

@@ -49,6 +49,7 @@ pub const ALARMS: &[&str] = &[
     "register dump: PHY register",
     "reading the statistics registers",
     "more than in flight",
+    "lost track of a packet",
     "BQL reset with NAPI on",
     "no watchdog to reset",
     "is invalid (",

@@ -45,13 +45,15 @@ pub(crate) mod rx_errors {
 /// A descriptor as it sits in ring memory.
 pub(crate) type RawDesc = [u64; 2];
 
-/// A legacy TX data descriptor for `len` bytes at `addr`, with FCS insertion and RS
-/// (every descriptor reports completion, so each buffer is unmapped as soon as it is
-/// sent), plus EOP on the last descriptor of a packet.
+/// A legacy TX data descriptor for `len` bytes at `addr`, with FCS insertion, plus
+/// EOP and RS on the last descriptor of a packet: its DD says the whole packet is sent
+/// and every buffer of it may be unmapped (`e1000_tx_queue`, `txd_cmd`). A buffer is
+/// never released at the write-back of an earlier descriptor of its packet, which the
+/// MAC may report while it still fetches the rest.
 pub(crate) fn tx_legacy(addr: u64, len: u16, end_of_packet: bool) -> RawDesc {
-    let mut cmd = tx_cmd::IFCS | tx_cmd::RS;
+    let mut cmd = tx_cmd::IFCS;
     if end_of_packet {
-        cmd |= tx_cmd::EOP;
+        cmd |= tx_cmd::EOP | tx_cmd::RS;
     }
     [
         addr.to_le(),
@@ -137,10 +139,11 @@ mod tests {
     }
 
     #[test]
-    fn tx_fragment_has_rs_but_no_eop() {
-        // CMD = IFCS|RS = 0x0a.
+    fn tx_fragment_has_neither_rs_nor_eop() {
+        // CMD = IFCS = 0x02: only the packet's last descriptor reports done (C's
+        // `e1000_tx_queue` ORs `txd_cmd`, which holds RS, into the last one only).
         let d = tx_legacy(0x2000, 1000, false);
-        assert_eq!(d[1], 0x0a00_03e8);
+        assert_eq!(d[1], 0x0200_03e8);
     }
 
     #[test]

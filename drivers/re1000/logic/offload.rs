@@ -121,8 +121,8 @@ impl Offload {
         }))
     }
 
-    /// The context descriptor that must precede the packet's data descriptors, with RS
-    /// so that the MAC reports it done like the others.
+    /// The context descriptor that must precede the packet's data descriptors. Without
+    /// RS, as `e1000_tso`/`e1000_tx_csum`: only a packet's last descriptor reports done.
     pub(crate) fn context(&self) -> Option<RawDesc> {
         let (ip, tu, cmd, len, seg) = match *self {
             Self::None => return None,
@@ -135,7 +135,7 @@ impl Offload {
                 u64::from(t.hdr_len) << 8 | u64::from(t.mss) << 16,
             ),
         };
-        let cmd = cmd | ext_cmd::DEXT | tx_cmd::RS;
+        let cmd = cmd | ext_cmd::DEXT;
         Some([
             (ip | tu << 32).to_le(),
             (u64::from(len) | u64::from(cmd) << 24 | seg << 32).to_le(),
@@ -144,6 +144,7 @@ impl Offload {
 
     /// A data descriptor for `len` bytes at `addr` of a packet with this offload: the
     /// legacy format without one, else the extended format referring to the context.
+    /// EOP and RS on the packet's last descriptor only (`e1000_tx_queue`).
     pub(crate) fn data(&self, addr: u64, len: u32, end_of_packet: bool) -> RawDesc {
         let (tse, options) = match self {
             Self::None => {
@@ -153,9 +154,9 @@ impl Offload {
             Self::Checksum { .. } => (0, popts::TXSM),
             Self::Tso(_) => (ext_cmd::TSE, popts::IXSM | popts::TXSM),
         };
-        let mut cmd = ext_cmd::DEXT | tx_cmd::IFCS | tx_cmd::RS | tse;
+        let mut cmd = ext_cmd::DEXT | tx_cmd::IFCS | tse;
         if end_of_packet {
-            cmd |= tx_cmd::EOP;
+            cmd |= tx_cmd::EOP | tx_cmd::RS;
         }
         let lower = u64::from(len & 0xf_ffff | DTYP_DATA) | u64::from(cmd) << 24;
         [addr.to_le(), (lower | u64::from(options) << 40).to_le()]
@@ -238,8 +239,8 @@ mod tests {
         let c = o.context().ok_or(OffloadError::Inconsistent)?;
         // TUCSS 34, TUCSO 50 in the upper dword of word 0.
         assert_eq!(u64::from_le(c[0]), (34 | 50 << 8) << 32);
-        // TUCMD = DEXT | RS, PAYLEN 0, DTYP 0 (context).
-        assert_eq!(u64::from_le(c[1]), 0x2800_0000);
+        // TUCMD = DEXT (no RS: `e1000_tx_csum`), PAYLEN 0, DTYP 0 (context).
+        assert_eq!(u64::from_le(c[1]), 0x2000_0000);
         assert_eq!(
             Offload::checksum(250, 16),
             Err(OffloadError::OffsetTooLarge)
@@ -263,10 +264,10 @@ mod tests {
             u64::from_le(c[0]),
             14 | 24 << 8 | 33 << 16 | (34 | 50 << 8) << 32
         );
-        // TUCMD = DEXT|RS|TSE|IP|TCP = 0x2f; HDRLEN 66, MSS 1448.
+        // TUCMD = DEXT|TSE|IP|TCP = 0x27 (no RS: `e1000_tso`); HDRLEN 66, MSS 1448.
         assert_eq!(
             u64::from_le(c[1]),
-            (20_000 - 66) | 0x2f << 24 | 66 << 40 | 1448 << 48
+            (20_000 - 66) | 0x27 << 24 | 66 << 40 | 1448 << 48
         );
         assert_eq!(
             Offload::tso(14, 34, 32, 1448, 66),
@@ -287,8 +288,8 @@ mod tests {
         // DTALEN 4096, DTYP 1, DCMD = DEXT|RS|TSE|IFCS|EOP = 0x2f, POPTS IXSM|TXSM.
         assert_eq!(u64::from_le(d[1]), 4096 | 1 << 20 | 0x2f << 24 | 0x03 << 40);
         let cs = Offload::checksum(34, 6)?.data(0x2000, 100, false);
-        // DCMD = DEXT|RS|IFCS = 0x2a, POPTS TXSM.
-        assert_eq!(u64::from_le(cs[1]), 100 | 1 << 20 | 0x2a << 24 | 0x02 << 40);
+        // Not the last: DCMD = DEXT|IFCS = 0x22 (no RS), POPTS TXSM.
+        assert_eq!(u64::from_le(cs[1]), 100 | 1 << 20 | 0x22 << 24 | 0x02 << 40);
         // No offload: the legacy descriptor.
         assert_eq!(
             Offload::None.data(0x3000, 60, true),

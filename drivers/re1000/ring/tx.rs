@@ -48,9 +48,9 @@ const MAX_PACKET_BYTES: u32 = 65536;
 /// TSO work-around.
 pub(crate) const MAX_DESCS_PER_PACKET: u32 =
     1 + MAX_PACKET_BYTES / offload::MAX_DATA_PER_TXD + (1 + TX_MAX_FRAGS as u32) + 1;
-/// Free descriptors below which the queue stops, and at which it is woken again: a
-/// largest packet still fits, with two to spare as in the C driver.
-pub(crate) const WAKE_THRESHOLD: u32 = MAX_DESCS_PER_PACKET + 2;
+/// Free descriptors below which the queue stops after a packet: the next largest
+/// packet still fits, with two to spare as in the C driver (`e1000_maybe_stop_tx`).
+const STOP_THRESHOLD: u32 = MAX_DESCS_PER_PACKET + 2;
 
 /// What a sent packet became on the wire.
 struct Sent {
@@ -58,10 +58,14 @@ struct Sent {
     bytes: u32,
 }
 
-/// What one descriptor slot holds until the device is done with it: the buffer whose
-/// last piece it carries (the buffer holds its part of the packet), and on a packet's
-/// last descriptor what the packet counts for.
+/// What one descriptor slot holds until the device is done with its packet: on a
+/// packet's first descriptor the index of its last one (`next_to_watch`: only that
+/// one has RS, and its DD says the whole packet is sent), the buffer whose last piece
+/// the descriptor carries (the buffer holds its part of the packet), and on the last
+/// descriptor what the packet counts for.
+#[derive(Default)]
 struct TxSlot<'a> {
+    eop: Option<u32>,
     buffer: Option<TxBuffer<'a>>,
     sent: Option<Sent>,
 }
@@ -127,6 +131,13 @@ impl TxPlan {
 pub(crate) struct TxCleaned {
     pub(crate) packets: u32,
     pub(crate) bytes: u32,
+    /// Cleaning stopped at a packet the device has not sent yet (or an empty ring),
+    /// not at its bound of one ring's worth of descriptors: no need to poll again
+    /// for TX (`e1000_clean_tx_irq` returns `count < tx_ring->count`).
+    pub(crate) caught_up: bool,
+    /// A packet in flight had no last descriptor recorded: the ring's invariant
+    /// broke, and cleaning stopped there.
+    pub(crate) lost_track: bool,
 }
 
 /// Why a packet was not queued.
@@ -154,13 +165,15 @@ impl TxDoorbell {
 ///
 /// # Invariants
 ///
-/// Descriptors `next_to_clean..next_to_use` (mod count) are owned by the device; a
-/// packet's buffer sits in the slot of the last descriptor that uses it, and what the
-/// packet counts for in the slot of its last descriptor. All other slots are `None`.
+/// Descriptors `next_to_clean..next_to_use` (mod count) are owned by the device and
+/// hold whole packets; the slot of a packet's first descriptor holds the index of its
+/// last one, which lies in that range; a buffer sits in the slot of the last descriptor
+/// that uses it, and what the packet counts for in the slot of its last descriptor.
+/// Every other slot is empty.
 pub(crate) struct TxRing<'a> {
     dev: &'a Device<Bound>,
     descs: DescRing<RawDesc>,
-    buffers: KVec<Option<TxSlot<'a>>>,
+    buffers: KVec<TxSlot<'a>>,
     next_to_use: u32,
     next_to_clean: u32,
     /// The last packet queued was a TSO packet.
@@ -173,7 +186,7 @@ impl<'a> TxRing<'a> {
         let descs = DescRing::new(dev, count)?;
         let mut buffers = KVec::with_capacity(count as usize, GFP_KERNEL)?;
         for _ in 0..count {
-            buffers.push(None, GFP_KERNEL)?;
+            buffers.push(TxSlot::default(), GFP_KERNEL)?;
         }
         Ok(Self {
             dev,
@@ -192,6 +205,18 @@ impl<'a> TxRing<'a> {
     /// Free descriptors.
     pub(crate) fn unused(&self) -> u32 {
         ring::unused(self.next_to_clean, self.next_to_use, self.descs.count())
+    }
+
+    /// Whether the queue must stop after the packet just queued: the next one might
+    /// not fit.
+    pub(crate) fn should_stop(&self) -> bool {
+        self.unused() < STOP_THRESHOLD
+    }
+
+    /// Whether a stopped queue may be woken: enough has been cleaned for a batch of
+    /// packets, not just one (the gap to [`Self::should_stop`] is the hysteresis).
+    pub(crate) fn may_wake(&self) -> bool {
+        self.unused() >= ring::tx_wake_threshold(STOP_THRESHOLD, self.descs.count())
     }
 
     /// The doorbell for the descriptors queued so far: once per batch of packets.
@@ -227,6 +252,8 @@ impl<'a> TxRing<'a> {
             return Err(TxError::RingFull(packet.into_skb()));
         }
         let count = self.descs.count();
+        let first = self.next_to_use;
+        let mut eop_index = first;
         if let Some(ctx) = context {
             self.descs.write(self.next_to_use, ctx);
             self.next_to_use = ring::next(self.next_to_use, count);
@@ -251,44 +278,68 @@ impl<'a> TxRing<'a> {
                 self.descs
                     .write(i, plan.offload.data(addr + u64::from(off), len, eop));
                 if last_piece {
-                    if let Some(b) = self.buffers.get_mut(i as usize) {
-                        *b = Some(TxSlot {
-                            buffer: buffer.take(),
-                            sent: if eop { sent.take() } else { None },
-                        });
+                    if let Some(slot) = self.buffers.get_mut(i as usize) {
+                        slot.buffer = buffer.take();
+                        if eop {
+                            slot.sent = sent.take();
+                        }
                     }
                 }
+                eop_index = i;
                 self.next_to_use = ring::next(i, count);
             }
+        }
+        if let Some(slot) = self.buffers.get_mut(first as usize) {
+            slot.eop = Some(eop_index);
         }
         self.last_was_tso = is_tso;
         Ok(plan.bytes)
     }
 
-    /// Frees what the device has sent. Returns the totals for BQL and statistics.
+    /// Frees the packets the device has sent, each at the DD of its last descriptor,
+    /// and at most a ring's worth of descriptors (`e1000_clean_tx_irq`). Returns the
+    /// totals for BQL and statistics.
     pub(crate) fn clean(&mut self, budget: u32) -> TxCleaned {
         let mut done = TxCleaned::default();
         let count = self.descs.count();
-        while self.next_to_clean != self.next_to_use {
-            let i = self.next_to_clean;
-            if !desc::tx_done(&self.descs.read(i)) {
+        let mut cleaned = 0;
+        while self.next_to_clean != self.next_to_use && cleaned < count {
+            let Some(eop) = self
+                .buffers
+                .get(self.next_to_clean as usize)
+                .and_then(|slot| slot.eop)
+            else {
+                done.lost_track = true;
+                break;
+            };
+            if !desc::tx_done(&self.descs.read(eop)) {
                 break;
             }
-            // The buffer is released only after the DD bit that said it is sent.
+            // The buffers are released only after the DD bit that said they are sent.
             dma_mb(Read);
-            if let Some(slot) = self.buffers.get_mut(i as usize).and_then(Option::take) {
-                let TxSlot { buffer, sent } = slot;
-                if let Some(buffer) = buffer {
-                    buffer.complete(budget);
+            // From the packet's first descriptor to its last, which the invariant puts
+            // before `next_to_use`; the bound only keeps a broken ring from looping.
+            while self.next_to_clean != self.next_to_use {
+                let i = self.next_to_clean;
+                if let Some(slot) = self.buffers.get_mut(i as usize) {
+                    let TxSlot { buffer, sent, .. } = core::mem::take(slot);
+                    if let Some(buffer) = buffer {
+                        buffer.complete(budget);
+                    }
+                    if let Some(sent) = sent {
+                        done.packets += sent.packets;
+                        done.bytes += sent.bytes;
+                    }
                 }
-                if let Some(sent) = sent {
-                    done.packets += sent.packets;
-                    done.bytes += sent.bytes;
+                self.descs.write(i, [0; 2]);
+                self.next_to_clean = ring::next(i, count);
+                cleaned += 1;
+                if i == eop {
+                    break;
                 }
             }
-            self.descs.write(i, [0; 2]);
-            self.next_to_clean = ring::next(i, count);
         }
+        done.caught_up = cleaned < count;
         done
     }
 }
