@@ -28,7 +28,7 @@ use kernel::{
 
 use super::{
     bindings,
-    device::NetDev,
+    napi::Poll,
     skb::{
         SkBuff,
         SkbRef, //
@@ -350,34 +350,89 @@ impl TxBuffer<'_> {
     }
 }
 
-/// A receive buffer: an skb whose data area is mapped for the device to write.
+/// Bytes in front of a received frame: XDP's headroom (`XDP_PACKET_HEADROOM`), so that
+/// an XDP program can later run on these buffers without another layout, plus
+/// `NET_IP_ALIGN` (0 on x86).
+pub(crate) const RX_HEADROOM: u32 = bindings::XDP_PACKET_HEADROOM + bindings::NET_IP_ALIGN;
+
+/// A page fragment from `netdev_alloc_frag`, freed on drop unless an skb took it.
+///
+/// # Invariants
+///
+/// `ptr` is a live fragment of `size` bytes that this value owns.
+struct Frag {
+    ptr: NonNull<u8>,
+    size: u32,
+}
+
+impl Frag {
+    /// A fragment of `size` bytes (any context: `netdev_alloc_frag` disables bottom
+    /// halves around its per-CPU cache itself).
+    fn alloc(size: u32) -> Result<Self> {
+        // SAFETY: No pointer is passed; a null return is handled.
+        let ptr = unsafe { bindings::re1000_netdev_alloc_frag(size) };
+        let ptr = NonNull::new(ptr.cast::<u8>()).ok_or(ENOMEM)?;
+        // INVARIANT: A fresh fragment of `size` bytes.
+        Ok(Self { ptr, size })
+    }
+
+    /// Gives the fragment up to whoever now frees it (an skb built around it).
+    fn into_raw(self) -> *mut u8 {
+        let ptr = self.ptr.as_ptr();
+        core::mem::forget(self);
+        ptr
+    }
+}
+
+impl Drop for Frag {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant we own this live fragment; it is freed once.
+        unsafe { bindings::re1000_skb_free_frag(self.ptr.as_ptr().cast()) }
+    }
+}
+
+// SAFETY: A fragment is plain memory that may be freed from any CPU and context
+// (`page_frag_free` drops a page reference).
+unsafe impl Send for Frag {}
+// SAFETY: Shared references give no access to the memory.
+unsafe impl Sync for Frag {}
+
+/// A receive buffer: a page fragment with room for an skb head around `len` bytes at
+/// [`RX_HEADROOM`], which are mapped for the device to write (the layout of the C
+/// driver's `e1000_alloc_frag`; the skb is built only when a frame has arrived).
+///
+/// # Invariants
+///
+/// `mapping` maps the `mapping.len()` bytes at `RX_HEADROOM` inside `frag`, which has
+/// room after them for an skb's shared info (`SKB_HEAD_ALIGN`).
 pub(crate) struct RxBuffer<'a> {
-    // Field order: unmap before the skb is freed.
+    // Field order: unmapped before the fragment is freed.
     mapping: Mapping<'a>,
-    skb: SkBuff,
+    frag: Frag,
 }
 
 impl<'a> RxBuffer<'a> {
-    /// Allocates an skb for `len` bytes (IP-aligned) and maps it. Callable in softirq
-    /// context (GFP_ATOMIC).
-    pub(crate) fn alloc(dev: &'a Device<Bound>, netdev: &NetDev, len: u32) -> Result<Self> {
-        // SAFETY: `netdev` is valid; a null return is handled.
-        let raw = unsafe { bindings::re1000_netdev_alloc_skb_ip_align(netdev.as_raw(), len) };
-        let raw = NonNull::new(raw).ok_or(ENOMEM)?;
-        // SAFETY: A fresh skb that we own.
-        let skb = unsafe { SkBuff::from_raw(raw) };
-        // SAFETY: The skb's data area has room for `len` bytes and lives as long as the
-        // mapping (both are owned by `Self`).
+    /// Allocates a fragment for a frame of up to `len` bytes and maps it. Callable in
+    /// any context (GFP_ATOMIC).
+    pub(crate) fn alloc(dev: &'a Device<Bound>, len: u32) -> Result<Self> {
+        let need = RX_HEADROOM.checked_add(len).ok_or(EINVAL)?;
+        // SAFETY: Pure arithmetic on its argument.
+        let size = unsafe { bindings::re1000_skb_head_align(need) };
+        let frag = Frag::alloc(size)?;
+        // SAFETY: `frag` has `size` bytes, at least `RX_HEADROOM + len`, so the `len`
+        // bytes at `RX_HEADROOM` are inside it; it outlives the mapping (both owned by
+        // `Self`, the mapping dropped first).
         let addr = unsafe {
             bindings::re1000_dma_map_single(
                 raw_dev(dev),
-                bindings::re1000_skb_data(skb.as_raw()).cast(),
+                frag.ptr.as_ptr().add(RX_HEADROOM as usize).cast(),
                 len as usize,
                 raw_dir(DataDirection::FromDevice),
             )
         };
         let mapping = Mapping::checked(dev, addr, len, Kind::Single, DataDirection::FromDevice)?;
-        Ok(Self { mapping, skb })
+        // INVARIANT: mapped at `RX_HEADROOM`, `size` from `SKB_HEAD_ALIGN`.
+        Ok(Self { mapping, frag })
     }
 
     /// Bus address for the RX descriptor.
@@ -390,17 +445,30 @@ impl<'a> RxBuffer<'a> {
         self.mapping.len()
     }
 
+    /// The first `len` bytes the device wrote, to be read between the syncs.
+    ///
+    /// # Safety
+    ///
+    /// The caller reads the slice only while the CPU owns those bytes
+    /// (after `sync_for_cpu`, before `sync_for_device` or the unmap).
+    unsafe fn frame(&self, len: u32) -> &[u8] {
+        let len = len.min(self.capacity());
+        // SAFETY: By the type invariant the `capacity()` bytes at `RX_HEADROOM` are
+        // inside the live fragment; `len` is clamped to them.
+        unsafe {
+            core::slice::from_raw_parts(
+                self.frag.ptr.as_ptr().add(RX_HEADROOM as usize),
+                len as usize,
+            )
+        }
+    }
+
     /// Copies the first `len` bytes the device wrote into `dst` (copybreak), leaving
     /// the buffer mapped for reuse. `len` is clamped to the buffer.
     pub(crate) fn copy_to(&self, dst: &mut SkBuff, len: u32) -> Result {
-        let len = len.min(self.capacity());
         self.mapping.sync_for_cpu(len);
-        // SAFETY: After the sync the first `len` bytes of the data area are the frame;
-        // `dst` has at least `len` bytes of tailroom (checked by `put_slice`).
-        let src = unsafe {
-            core::slice::from_raw_parts(bindings::re1000_skb_data(self.skb.as_raw()), len as usize)
-        };
-        let res = dst.put_slice(src);
+        // SAFETY: Read between the sync for the CPU above and the one for the device.
+        let res = dst.put_slice(unsafe { self.frame(len) });
         self.mapping.sync_for_device(len);
         res
     }
@@ -408,25 +476,39 @@ impl<'a> RxBuffer<'a> {
     /// Lets `f` look at the first `len` bytes the device wrote, leaving the buffer
     /// mapped for reuse. `len` is clamped to the buffer.
     pub(crate) fn inspect<R>(&self, len: u32, f: impl FnOnce(&[u8]) -> R) -> R {
-        let len = len.min(self.capacity());
         self.mapping.sync_for_cpu(len);
-        // SAFETY: After the sync the first `len` bytes of the data area hold the frame.
-        let data = unsafe {
-            core::slice::from_raw_parts(bindings::re1000_skb_data(self.skb.as_raw()), len as usize)
-        };
-        let r = f(data);
+        // SAFETY: Read between the sync for the CPU above and the one for the device.
+        let r = f(unsafe { self.frame(len) });
         self.mapping.sync_for_device(len);
         r
     }
 
-    /// Unmaps the buffer and returns its skb holding the `len` bytes received.
-    pub(crate) fn into_skb(self, len: u32) -> SkBuff {
+    /// Builds an skb around the fragment holding the `len` bytes received (clamped to
+    /// the buffer) from the NAPI cache, and unmaps it, as `e1000_clean_rx_irq`. If no
+    /// skb head can be had the buffer comes back, still mapped, to be re-armed.
+    pub(crate) fn into_skb(self, _napi: &Poll<'_>, len: u32) -> Result<SkBuff, Self> {
         let len = len.min(self.capacity());
-        let Self { mapping, mut skb } = self;
+        // SAFETY: `Poll` exists only inside this context's poll callback (softirq), where
+        // the NAPI skb cache may be used. The fragment is live and `size` bytes long
+        // with room for the shared info (type invariant); building writes only that,
+        // outside the mapped bytes. On success the skb owns the fragment.
+        let raw = unsafe { bindings::napi_build_skb(self.frag.ptr.as_ptr().cast(), self.frag.size) };
+        let Some(raw) = NonNull::new(raw) else {
+            return Err(self);
+        };
+        let Self { mapping, frag } = self;
+        // The CPU owns the received bytes from here.
         drop(mapping);
-        // SAFETY: `alloc` made the skb with room for `capacity()` bytes and nothing was
-        // put into it since (only this consuming method puts); `len` is clamped to that.
-        unsafe { skb.put(len) };
-        skb
+        // The skb frees the fragment now.
+        let _ = frag.into_raw();
+        // SAFETY: A fresh skb that we own.
+        let mut skb = unsafe { SkBuff::from_raw(raw) };
+        // SAFETY: The skb's head is the whole fragment: `RX_HEADROOM + len` bytes fit in
+        // it (type invariant, `len` clamped to the mapping), so neither call overruns.
+        unsafe {
+            bindings::re1000_skb_reserve(skb.as_raw(), RX_HEADROOM as c_int);
+            skb.put(len);
+        }
+        Ok(skb)
     }
 }

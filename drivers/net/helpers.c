@@ -118,6 +118,26 @@ struct sk_buff *re1000_netdev_alloc_skb_ip_align(struct net_device *dev,
 	return netdev_alloc_skb_ip_align(dev, len);
 }
 
+void *re1000_netdev_alloc_frag(unsigned int fragsz)
+{
+	return netdev_alloc_frag(fragsz);
+}
+
+void re1000_skb_free_frag(void *addr)
+{
+	skb_free_frag(addr);
+}
+
+unsigned int re1000_skb_head_align(unsigned int len)
+{
+	return SKB_HEAD_ALIGN(len);
+}
+
+void re1000_skb_reserve(struct sk_buff *skb, int len)
+{
+	skb_reserve(skb, len);
+}
+
 unsigned char *re1000_skb_data(const struct sk_buff *skb)
 {
 	return skb->data;

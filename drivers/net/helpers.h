@@ -43,6 +43,10 @@ void re1000_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb);
 
 struct sk_buff *re1000_netdev_alloc_skb_ip_align(struct net_device *dev,
 						 unsigned int len);
+void *re1000_netdev_alloc_frag(unsigned int fragsz);
+void re1000_skb_free_frag(void *addr);
+unsigned int re1000_skb_head_align(unsigned int len);
+void re1000_skb_reserve(struct sk_buff *skb, int len);
 unsigned char *re1000_skb_data(const struct sk_buff *skb);
 void re1000_skb_get(struct sk_buff *skb);
 unsigned int re1000_skb_headlen(const struct sk_buff *skb);

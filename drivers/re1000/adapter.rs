@@ -167,18 +167,18 @@ impl<'a> Adapter<'a> {
 
     /// Allocates both rings, programs them and enables the receiver and transmitter.
     pub(crate) fn up(&self, netdev: &NetDev) -> Result {
-        let rings = self.alloc_rings(netdev)?;
+        let rings = self.alloc_rings()?;
         self.start(netdev, rings);
         Ok(())
     }
 
     /// Both rings at the configured sizes, with their receive buffers, not yet known
     /// to the device: allocating touches no register.
-    fn alloc_rings(&self, netdev: &NetDev) -> Result<(TxRing<'a>, RxRing<'a>)> {
+    fn alloc_rings(&self) -> Result<(TxRing<'a>, RxRing<'a>)> {
         let dev = self.pdev.as_ref();
         let sizes = self.ring_sizes.get();
         let tx = TxRing::new(dev, sizes.tx)?;
-        let rx = RxRing::new(dev, netdev, sizes.rx)?;
+        let rx = RxRing::new(dev, sizes.rx)?;
         Ok((tx, rx))
     }
 
@@ -209,7 +209,7 @@ impl<'a> Adapter<'a> {
     /// rings cannot be allocated the device keeps running on the old ones, untouched,
     /// and the error is returned. Caller holds RTNL; sleeps.
     pub(crate) fn reinit(&self, dev: &NetDev) -> Result {
-        let rings = self.alloc_rings(dev).inspect_err(|e| {
+        let rings = self.alloc_rings().inspect_err(|e| {
             dev_err!(self.pdev, "{}: reset failed: {:?}\n", dev.name(), e);
         })?;
         // NAPI first: a TX clean-up could otherwise wake the queue after it was

@@ -211,7 +211,7 @@ impl Adapter<'_> {
             if let Some(ring) = (*guard).as_mut() {
                 // Frames of another length are the peer's traffic, which the MAC
                 // still receives in PHY loopback.
-                ring.poll_raw(netdev, &self.hw, |data| {
+                ring.poll_raw(&self.hw, |data| {
                     if data.len() == LOOPBACK_LEN {
                         received += 1;
                         if data != frame {

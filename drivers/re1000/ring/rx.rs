@@ -35,9 +35,11 @@ use crate::{
     },
 };
 
-/// Receive buffer size: RCTL.BSIZE = 2048 with BSEX = 0. Frames over 1522 bytes are
-/// dropped by the MAC while RCTL.LPE is clear, so 2048 always holds a frame.
-pub(crate) const BUFFER_LEN: u32 = 2048;
+/// Bytes of a receive buffer the device may write: the largest frame the MAC accepts
+/// while RCTL.LPE is clear (1522, VLAN-tagged; `MAXIMUM_ETHERNET_VLAN_SIZE`, the C
+/// driver's `rx_buffer_len` at MTU 1500). RCTL.BSIZE stays 2048, the smallest size
+/// that holds it; the MAC drops longer frames before they reach memory.
+pub(crate) const BUFFER_LEN: u32 = 1522;
 /// Shortest frame handed to the stack: an Ethernet header.
 const MIN_FRAME: u16 = 14;
 /// Refill and write RDT after this many frames, not after every one.
@@ -72,7 +74,7 @@ pub(crate) struct RxRing<'a> {
 
 impl<'a> RxRing<'a> {
     /// Allocates a ring of `count` descriptors and fills all but one with buffers.
-    pub(crate) fn new(dev: &'a Device<Bound>, netdev: &NetDev, count: u32) -> Result<Self> {
+    pub(crate) fn new(dev: &'a Device<Bound>, count: u32) -> Result<Self> {
         let descs = DescRing::new(dev, count)?;
         let mut buffers = KVec::with_capacity(count as usize, GFP_KERNEL)?;
         for _ in 0..count {
@@ -86,7 +88,7 @@ impl<'a> RxRing<'a> {
             next_to_clean: 0,
             discarding: false,
         };
-        ring.refill(netdev);
+        ring.refill();
         if ring.next_to_use == 0 {
             // Not a single buffer: opening would leave the receiver starved.
             return Err(ENOMEM);
@@ -112,7 +114,7 @@ impl<'a> RxRing<'a> {
     /// Arms every free descriptor, reusing a buffer left in its slot or allocating one.
     /// Returns how many allocations failed (the rest is retried next poll). The caller
     /// kicks the device.
-    fn refill(&mut self, netdev: &NetDev) -> u32 {
+    fn refill(&mut self) -> u32 {
         let count = self.descs.count();
         let mut failed = 0;
         while ring::unused(self.next_to_clean, self.next_to_use, count) > 0 {
@@ -121,7 +123,7 @@ impl<'a> RxRing<'a> {
                 break;
             };
             if slot.is_none() {
-                match RxBuffer::alloc(self.dev, netdev, BUFFER_LEN) {
+                match RxBuffer::alloc(self.dev, BUFFER_LEN) {
                     Ok(buf) => *slot = Some(buf),
                     Err(_) => {
                         failed += 1;
@@ -165,13 +167,13 @@ impl<'a> RxRing<'a> {
             // Every batch goes back to the device at once, not at the end of the poll:
             // a small ring would otherwise run dry during a long poll.
             if since_refill >= REFILL_BATCH {
-                out.alloc_failed += self.refill(netdev);
+                out.alloc_failed += self.refill();
                 self.kick(hw);
                 since_refill = 0;
             }
         }
         if since_refill > 0 {
-            out.alloc_failed += self.refill(netdev);
+            out.alloc_failed += self.refill();
             self.kick(hw);
         }
         out
@@ -228,10 +230,16 @@ impl<'a> RxRing<'a> {
             out.copybreak += 1;
             skb
         } else {
-            match slot.take() {
-                Some(buf) => buf.into_skb(len),
-                None => {
-                    out.errors += 1;
+            let Some(buf) = slot.take() else {
+                out.errors += 1;
+                return;
+            };
+            match buf.into_skb(napi, len) {
+                Ok(skb) => skb,
+                Err(buf) => {
+                    // No skb head: the frame is dropped, its buffer re-armed.
+                    *slot = Some(buf);
+                    out.alloc_failed += 1;
                     return;
                 }
             }
@@ -251,7 +259,6 @@ impl RxRing<'_> {
     /// frames were seen.
     pub(crate) fn poll_raw(
         &mut self,
-        netdev: &NetDev,
         hw: &Hw<'_>,
         mut f: impl FnMut(&[u8]),
     ) -> u32 {
@@ -270,7 +277,7 @@ impl RxRing<'_> {
                 seen += 1;
             }
         }
-        self.refill(netdev);
+        self.refill();
         self.kick(hw);
         seen
     }
