@@ -28,7 +28,7 @@ use kernel::{
 
 use super::{
     bindings,
-    napi::Poll,
+    napi::Receive,
     skb::{
         SkBuff,
         SkbRef, //
@@ -355,6 +355,10 @@ impl TxBuffer<'_> {
 /// `NET_IP_ALIGN` (0 on x86).
 pub(crate) const RX_HEADROOM: u32 = bindings::XDP_PACKET_HEADROOM + bindings::NET_IP_ALIGN;
 
+/// Most bytes one receive buffer maps: a page. Larger frames (jumbo) span several
+/// buffers; the bound also keeps the fragment size arithmetic far from overflow.
+pub(crate) const RX_MAX_LEN: u32 = kernel::page::PAGE_SIZE as u32;
+
 /// A page fragment from `netdev_alloc_frag`, freed on drop unless an skb took it.
 ///
 /// # Invariants
@@ -415,9 +419,18 @@ impl<'a> RxBuffer<'a> {
     /// Allocates a fragment for a frame of up to `len` bytes and maps it. Callable in
     /// any context (GFP_ATOMIC).
     pub(crate) fn alloc(dev: &'a Device<Bound>, len: u32) -> Result<Self> {
-        let need = RX_HEADROOM.checked_add(len).ok_or(EINVAL)?;
-        // SAFETY: Pure arithmetic on its argument.
+        if len == 0 || len > RX_MAX_LEN {
+            return Err(EINVAL);
+        }
+        // No overflow: both terms are small (checked above).
+        let need = RX_HEADROOM + len;
+        // SAFETY: Pure arithmetic on its argument, which is far from `u32::MAX`.
         let size = unsafe { bindings::re1000_skb_head_align(need) };
+        // `SKB_HEAD_ALIGN` only rounds up and adds; anything else would break the
+        // layout the invariant promises.
+        if size <= need {
+            return Err(EINVAL);
+        }
         let frag = Frag::alloc(size)?;
         // SAFETY: `frag` has `size` bytes, at least `RX_HEADROOM + len`, so the `len`
         // bytes at `RX_HEADROOM` are inside it; it outlives the mapping (both owned by
@@ -450,7 +463,8 @@ impl<'a> RxBuffer<'a> {
     /// # Safety
     ///
     /// The caller reads the slice only while the CPU owns those bytes
-    /// (after `sync_for_cpu`, before `sync_for_device` or the unmap).
+    /// (after `sync_for_cpu`, before `sync_for_device` or the unmap), and holds `self`
+    /// exclusively meanwhile.
     unsafe fn frame(&self, len: u32) -> &[u8] {
         let len = len.min(self.capacity());
         // SAFETY: By the type invariant the `capacity()` bytes at `RX_HEADROOM` are
@@ -464,20 +478,28 @@ impl<'a> RxBuffer<'a> {
     }
 
     /// Copies the first `len` bytes the device wrote into `dst` (copybreak), leaving
-    /// the buffer mapped for reuse. `len` is clamped to the buffer.
-    pub(crate) fn copy_to(&self, dst: &mut SkBuff, len: u32) -> Result {
+    /// the buffer mapped for reuse. `len` is clamped to the buffer. `&mut`: the syncs
+    /// (a bounce-buffer copy under swiotlb) must not overlap another reader.
+    ///
+    /// The bytes are what the device wrote only once it reported the descriptor done;
+    /// that is the ring's protocol, which these types do not see. Called earlier, this
+    /// reads bytes the device may still be writing: stale or torn data, as with any
+    /// DMA buffer, in plain bytes that any value is valid for.
+    pub(crate) fn copy_to(&mut self, dst: &mut SkBuff, len: u32) -> Result {
         self.mapping.sync_for_cpu(len);
-        // SAFETY: Read between the sync for the CPU above and the one for the device.
+        // SAFETY: Read between the sync for the CPU above and the one for the device,
+        // with `self` held exclusively.
         let res = dst.put_slice(unsafe { self.frame(len) });
         self.mapping.sync_for_device(len);
         res
     }
 
     /// Lets `f` look at the first `len` bytes the device wrote, leaving the buffer
-    /// mapped for reuse. `len` is clamped to the buffer.
-    pub(crate) fn inspect<R>(&self, len: u32, f: impl FnOnce(&[u8]) -> R) -> R {
+    /// mapped for reuse. `len` is clamped to the buffer. As [`Self::copy_to`].
+    pub(crate) fn inspect<R>(&mut self, len: u32, f: impl FnOnce(&[u8]) -> R) -> R {
         self.mapping.sync_for_cpu(len);
-        // SAFETY: Read between the sync for the CPU above and the one for the device.
+        // SAFETY: Read between the sync for the CPU above and the one for the device,
+        // with `self` held exclusively.
         let r = f(unsafe { self.frame(len) });
         self.mapping.sync_for_device(len);
         r
@@ -486,13 +508,14 @@ impl<'a> RxBuffer<'a> {
     /// Builds an skb around the fragment holding the `len` bytes received (clamped to
     /// the buffer) from the NAPI cache, and unmaps it, as `e1000_clean_rx_irq`. If no
     /// skb head can be had the buffer comes back, still mapped, to be re-armed.
-    pub(crate) fn into_skb(self, _napi: &Poll<'_>, len: u32) -> Result<SkBuff, Self> {
+    pub(crate) fn into_skb(self, _rx: &Receive<'_>, len: u32) -> Result<SkBuff, Self> {
         let len = len.min(self.capacity());
-        // SAFETY: `Poll` exists only inside this context's poll callback (softirq), where
+        // SAFETY: `Receive` exists only inside a softirq NAPI poll (its invariant), where
         // the NAPI skb cache may be used. The fragment is live and `size` bytes long
         // with room for the shared info (type invariant); building writes only that,
         // outside the mapped bytes. On success the skb owns the fragment.
-        let raw = unsafe { bindings::napi_build_skb(self.frag.ptr.as_ptr().cast(), self.frag.size) };
+        let raw =
+            unsafe { bindings::napi_build_skb(self.frag.ptr.as_ptr().cast(), self.frag.size) };
         let Some(raw) = NonNull::new(raw) else {
             return Err(self);
         };

@@ -39,39 +39,69 @@ pub(crate) trait NapiPoll: Sync {
 }
 
 /// The NAPI context while its poll callback runs: what may only be done from there
-/// (hand packets to GRO, allocate from the per-CPU NAPI cache, complete the poll).
+/// (complete TX for BQL, complete the poll, and with a budget, receive).
 ///
 /// # Invariants
 ///
-/// `napi` is the context whose poll callback is running on this CPU, for `'a`.
+/// `napi` is the context whose poll callback is running on this CPU, for `'a`, with
+/// `budget`. A non-zero budget means the core's softirq poll (`net_rx_action`,
+/// `napi_busy_loop`); netpoll polls with budget 0 and may have interrupts disabled.
 pub(crate) struct Poll<'a> {
     napi: *mut bindings::napi_struct,
+    budget: u32,
     // Tied to the callback's frame and CPU: neither `Send` nor `Sync`.
     _callback: PhantomData<(&'a (), NotThreadSafe)>,
 }
 
-impl Poll<'_> {
-    /// The device this context polls for.
-    pub(crate) fn netdev(&self) -> &NetDev {
-        // SAFETY: By the type invariant this context is being polled, so it was added
-        // to `napi->dev`, which outlives it.
-        unsafe { NetDev::from_raw((*self.napi).dev) }
-    }
+/// What a poll with a budget may do besides TX: allocate from the per-CPU NAPI skb
+/// cache and hand packets to GRO. Both need bottom-half context, which netpoll's
+/// budget-0 poll (TX only, maybe with interrupts off) does not give; that poll gets
+/// none (`Documentation/networking/napi.rst`: no RX work at budget 0).
+///
+/// # Invariants
+///
+/// `napi` is the context whose softirq poll callback (non-zero budget) is running on
+/// this CPU, for `'a`.
+pub(crate) struct Receive<'a> {
+    napi: *mut bindings::napi_struct,
+    _callback: PhantomData<(&'a (), NotThreadSafe)>,
+}
 
+impl Receive<'_> {
     /// Passes a received packet to the stack through GRO.
     pub(crate) fn gro_receive(&self, skb: SkBuff) {
-        // SAFETY: By the type invariant we are in this context's poll callback, where
+        // SAFETY: By the type invariant we are in this context's softirq poll, where
         // `napi_gro_receive` may be called; ownership of the valid skb passes to it.
         unsafe { bindings::re1000_napi_gro_receive(self.napi, skb.into_raw()) }
     }
 
     /// Allocates a packet buffer for `len` bytes from the per-CPU NAPI cache.
     pub(crate) fn alloc_skb(&self, len: u32) -> Option<SkBuff> {
-        // SAFETY: By the type invariant we are in this context's poll callback (softirq,
-        // on the CPU that owns the cache); a null return is handled.
+        // SAFETY: By the type invariant we are in this context's softirq poll, on the
+        // CPU that owns the cache; a null return is handled.
         let skb = unsafe { bindings::napi_alloc_skb(self.napi, len) };
         // SAFETY: A non-null return is a fresh skb that we own.
         core::ptr::NonNull::new(skb).map(|skb| unsafe { SkBuff::from_raw(skb) })
+    }
+}
+
+impl Poll<'_> {
+    /// What receiving needs, or `None` in a budget-0 (netpoll) poll, which must not
+    /// receive.
+    pub(crate) fn receive(&self) -> Option<Receive<'_>> {
+        // INVARIANT: A non-zero budget is the softirq poll (type invariant of `Poll`),
+        // running for as long as `self` is borrowed.
+        (self.budget > 0).then_some(Receive {
+            napi: self.napi,
+            _callback: PhantomData,
+        })
+    }
+
+    /// The device this context polls for.
+    pub(crate) fn netdev(&self) -> &NetDev {
+        // SAFETY: By the type invariant this context is being polled, so it was added
+        // to `napi->dev`, which outlives it.
+        unsafe { NetDev::from_raw((*self.napi).dev) }
     }
 
     /// BQL: `pkts` packets of `bytes` the device has sent. The poll is the queue's
@@ -92,9 +122,13 @@ impl Poll<'_> {
     }
 
     /// Ends polling after `work_done` packets; returns false if the core wants another
-    /// poll anyway (so interrupts must stay masked). Consumes the context: a poll
-    /// completes at most once.
+    /// poll anyway (so interrupts must stay masked), and always in netpoll's budget-0
+    /// poll, which does not own the context's scheduled state and must not complete it.
+    /// Consumes the context: a poll completes at most once.
     pub(crate) fn complete_done(self, work_done: u32) -> bool {
+        if self.budget == 0 {
+            return false;
+        }
         let work = c_int::try_from(work_done).unwrap_or(c_int::MAX);
         // SAFETY: By the type invariant we are in this context's poll callback, and
         // `self` is consumed, so this is its only completion.
@@ -288,13 +322,14 @@ impl<T: HasNapi> Napi<T> {
         // SAFETY: `napi` is the first field of this `repr(C)` struct, which `add` added
         // only as the field at `T::OFFSET` of a pinned `T`, which outlives the context.
         let owner = unsafe { &*this.cast::<u8>().sub(T::OFFSET).cast::<T>() };
-        // INVARIANT: The core is running this context's poll callback, which ends when
-        // `T::poll` returns.
+        let budget = u32::try_from(budget).unwrap_or(0);
+        // INVARIANT: The core is running this context's poll callback with `budget`,
+        // which ends when `T::poll` returns.
         let poll = Poll {
             napi,
+            budget,
             _callback: PhantomData,
         };
-        let budget = u32::try_from(budget).unwrap_or(0);
         // SAFETY: The owner is pinned (type invariant).
         let done = T::poll(unsafe { Pin::new_unchecked(owner) }, poll, budget);
         c_int::try_from(done.min(budget)).unwrap_or(0)

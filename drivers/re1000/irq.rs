@@ -97,7 +97,9 @@ impl Adapter<'_> {
                 netdev.name()
             );
         }
-        if netdev.queue_stopped() && ring.may_wake() && netdev.carrier_ok() {
+        // Not while going down (C's `__E1000_DOWN` check): `ndo_stop` disables NAPI
+        // before the queue, and this keeps a poll racing it from waking the queue.
+        if netdev.queue_stopped() && ring.may_wake() && netdev.carrier_ok() && self.is_running() {
             netdev.wake_queue();
             stats::add(&self.stats.tx_restart_queue, 1);
         }
@@ -109,8 +111,12 @@ impl Adapter<'_> {
         let Some(ring) = (*guard).as_mut() else {
             return 0;
         };
+        // None in netpoll's budget-0 poll, which only cleans TX.
+        let Some(rx) = napi.receive() else {
+            return 0;
+        };
         let copybreak = crate::copybreak();
-        let out = ring.clean(napi, napi.netdev(), &self.hw, budget, copybreak);
+        let out = ring.clean(&rx, napi.netdev(), &self.hw, budget, copybreak);
         self.napi_work.add_rx(out.packets, out.bytes);
         stats::add(&self.stats.rx_packets, out.packets.into());
         stats::add(&self.stats.rx_bytes, out.bytes);

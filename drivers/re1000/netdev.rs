@@ -58,14 +58,17 @@ impl Operations for Adapter<'_> {
     }
 
     fn stop(this: Pin<&Self>, dev: &NetDev) -> Result {
-        // As `e1000_down`: taking the txq lock waits for a `start_xmit` still running
-        // (the self-test stops the device without the core's deactivation).
-        dev.tx_disable();
+        // As `e1000_down` (`__E1000_DOWN` first): no poll wakes the queue from here.
         this.set_running(false);
-        // As `e1000_down`: NAPI first, so that no poll still running re-enables the
-        // interrupt (IMS) after it is masked; then mask, and only then free the line
-        // (`free_irq` waits for a running handler).
+        // NAPI before the queue, as `reinit`: a poll still running could otherwise wake
+        // the queue after `tx_disable`, and the self-test, which stops the device
+        // without the core's qdisc deactivation, would see the stack's packets on its
+        // ring. NAPI before the mask, so that no poll re-enables the interrupt (IMS)
+        // after it; only then the line is freed (`free_irq` waits for a running
+        // handler, which finds NAPI disabled and leaves the interrupt masked).
         this.napi.disable();
+        // The txq lock waits for a `start_xmit` still running, its TDT write included.
+        dev.tx_disable();
         this.irq_disable();
         this.irq.free();
         this.watchdog.cancel_sync();
@@ -77,39 +80,43 @@ impl Operations for Adapter<'_> {
     }
 
     fn start_xmit(this: Pin<&Self>, dev: &NetDev, skb: SkBuff, more: bool) -> TxOutcome {
-        let Ok(mut skb) = skb.pad_to(MIN_FRAME_LEN) else {
-            // `skb_put_padto` freed it.
-            stats::add(&this.stats.tx_dropped, 1);
-            return TxOutcome::Consumed;
-        };
         // Checksum and segmentation requests; TSO rewrites the headers here, before
-        // the ring lock is taken.
-        let Ok(plan) = TxPlan::for_skb(&mut skb) else {
-            stats::add(&this.stats.tx_dropped, 1);
-            return TxOutcome::Consumed;
+        // the ring lock is taken. A packet that cannot be prepared is dropped (and
+        // freed here), but the doorbell below still rings for those queued before it.
+        let prepared = match skb.pad_to(MIN_FRAME_LEN) {
+            Ok(mut skb) => TxPlan::for_skb(&mut skb).ok().map(|plan| (skb, plan)),
+            // `skb_put_padto` freed it.
+            Err(_) => None,
         };
+        let mut outcome = TxOutcome::Consumed;
         let mut guard = this.tx_ring.lock();
         let Some(ring) = (*guard).as_mut() else {
             stats::add(&this.stats.tx_dropped, 1);
-            return TxOutcome::Consumed;
+            return outcome;
         };
-        skb.tx_timestamp();
-        match ring.queue(skb, plan) {
-            Ok(bytes) => dev.sent_queue(bytes),
-            Err(TxError::RingFull(skb)) => {
-                // Should not happen: the queue is stopped before the ring can fill.
-                dev.stop_queue();
-                return TxOutcome::Busy(skb);
-            }
-            Err(TxError::MappingFailed) => {
-                stats::add(&this.stats.tx_dropped, 1);
+        match prepared {
+            None => stats::add(&this.stats.tx_dropped, 1),
+            Some((mut skb, plan)) => {
+                skb.tx_timestamp();
+                match ring.queue(skb, plan) {
+                    Ok(bytes) => dev.sent_queue(bytes),
+                    Err(TxError::RingFull(skb)) => {
+                        // Should not happen: the queue is stopped before the ring can fill.
+                        dev.stop_queue();
+                        outcome = TxOutcome::Busy(skb);
+                    }
+                    Err(TxError::MappingFailed) => {
+                        stats::add(&this.stats.tx_dropped, 1);
+                    }
+                }
             }
         }
         // Stop before the next packet could find the ring full.
         if ring.should_stop() {
             dev.stop_queue();
         }
-        // One doorbell per batch: the stack tells us when more packets follow.
+        // One doorbell per batch: the stack tells us when more packets follow; on every
+        // path, so that a dropped last packet does not strand the ones before it.
         let doorbell = (!more || dev.queue_stopped()).then(|| ring.doorbell());
         drop(guard);
         // Outside the ring lock: the txq lock serialises `start_xmit`, and every path
@@ -117,7 +124,7 @@ impl Operations for Adapter<'_> {
         if let Some(d) = doorbell {
             d.ring(&this.hw);
         }
-        TxOutcome::Consumed
+        outcome
     }
 
     fn get_stats64(this: Pin<&Self>, _dev: &NetDev, stats: &mut Stats64) {

@@ -50,10 +50,13 @@ pub(crate) fn unused(next_to_clean: u32, next_to_use: u32, count: u32) -> u32 {
 
 /// Free descriptors at which a TX queue stopped below `stop` is woken: twice that (as
 /// ixgbe's `TX_WAKE_THRESHOLD`), so that a woken queue takes a batch of packets rather
-/// than one and stops again, but never more than an empty ring of `count` has free,
-/// or a small ring would never wake.
+/// than one and stops again; on a ring too small for that, half way between `stop`
+/// and an empty ring, so the queue need not wait for the ring to drain; and never
+/// more than an empty ring of `count` has free, or the queue would never wake.
 pub(crate) fn tx_wake_threshold(stop: u32, count: u32) -> u32 {
-    stop.saturating_mul(2).min(count.saturating_sub(1))
+    let empty = count.saturating_sub(1);
+    let gap = stop.min(empty.saturating_sub(stop) / 2);
+    stop.saturating_add(gap).min(empty)
 }
 
 #[cfg(test)]
@@ -101,9 +104,11 @@ mod tests {
     fn tx_wakes_with_hysteresis_but_always_on_an_empty_ring() {
         // The default ring: wake at twice the stop threshold.
         assert_eq!(tx_wake_threshold(38, 256), 76);
-        // The smallest ring (48): an empty ring has 47 free, so wake there.
-        assert_eq!(tx_wake_threshold(38, 48), 47);
-        assert_eq!(unused(7, 7, 48), tx_wake_threshold(38, 48));
-        assert_eq!(tx_wake_threshold(30, 64), 60);
+        // The smallest ring (48, 47 free when empty): half way from 38 to 47.
+        assert_eq!(tx_wake_threshold(38, 48), 42);
+        assert_eq!(tx_wake_threshold(30, 64), 46);
+        // A stop level an empty ring cannot reach: wake when empty.
+        assert_eq!(tx_wake_threshold(60, 48), 47);
+        assert_eq!(unused(7, 7, 48), tx_wake_threshold(60, 48));
     }
 }

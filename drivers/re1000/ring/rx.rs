@@ -29,7 +29,7 @@ use crate::{
             DescRing,
             RxBuffer, //
         },
-        napi::Poll,
+        napi::Receive,
         netdev::NetDev,
         skb::SkBuff,
     },
@@ -144,7 +144,7 @@ impl<'a> RxRing<'a> {
     /// that their buffer is reused.
     pub(crate) fn clean(
         &mut self,
-        napi: &Poll<'_>,
+        napi: &Receive<'_>,
         netdev: &NetDev,
         hw: &Hw<'_>,
         budget: u32,
@@ -183,7 +183,7 @@ impl<'a> RxRing<'a> {
         &mut self,
         i: u32,
         wb: RxWriteback,
-        napi: &Poll<'_>,
+        napi: &Receive<'_>,
         netdev: &NetDev,
         copybreak: u32,
         out: &mut RxCleaned,
@@ -215,7 +215,7 @@ impl<'a> RxRing<'a> {
             return;
         }
         let skb = if len <= copybreak {
-            let Some(buf) = slot.as_ref() else {
+            let Some(buf) = slot.as_mut() else {
                 out.errors += 1;
                 return;
             };
@@ -257,11 +257,7 @@ impl RxRing<'_> {
     /// Hands each received frame's bytes to `f` without building skbs, re-arming every
     /// buffer and kicking the device (self-test, with NAPI off). Returns how many
     /// frames were seen.
-    pub(crate) fn poll_raw(
-        &mut self,
-        hw: &Hw<'_>,
-        mut f: impl FnMut(&[u8]),
-    ) -> u32 {
+    pub(crate) fn poll_raw(&mut self, hw: &Hw<'_>, mut f: impl FnMut(&[u8])) -> u32 {
         let count = self.descs.count();
         let mut seen = 0;
         while self.next_to_clean != self.next_to_use {
@@ -272,7 +268,7 @@ impl RxRing<'_> {
             }
             dma_mb(Read);
             self.next_to_clean = ring::next(i, count);
-            if let Some(buf) = self.buffers.get(i as usize).and_then(Option::as_ref) {
+            if let Some(buf) = self.buffers.get_mut(i as usize).and_then(Option::as_mut) {
                 buf.inspect(u32::from(wb.length), &mut f);
                 seen += 1;
             }
@@ -285,7 +281,7 @@ impl RxRing<'_> {
 
 /// Hands a frame to the stack; fails (dropping it) for one too short to hold an
 /// Ethernet header, which the length check before should already have caught.
-fn deliver(mut skb: SkBuff, napi: &Poll<'_>, netdev: &NetDev) -> Result {
+fn deliver(mut skb: SkBuff, napi: &Receive<'_>, netdev: &NetDev) -> Result {
     // The hardware's checksum is not used: the skb stays CHECKSUM_NONE.
     skb.eth_type_trans(netdev)?;
     napi.gro_receive(skb);

@@ -133,7 +133,10 @@ pub(crate) struct TxCleaned {
     pub(crate) bytes: u32,
     /// Cleaning stopped at a packet the device has not sent yet (or an empty ring),
     /// not at its bound of one ring's worth of descriptors: no need to poll again
-    /// for TX (`e1000_clean_tx_irq` returns `count < tx_ring->count`).
+    /// for TX (`e1000_clean_tx_irq` returns `count < tx_ring->count`). C's transmit
+    /// runs beside its lockless clean-up, which can therefore meet the bound; here
+    /// the ring lock keeps at most `count - 1` descriptors in flight during a clean,
+    /// so it is always true until the ring becomes lockless.
     pub(crate) caught_up: bool,
     /// A packet in flight had no last descriptor recorded: the ring's invariant
     /// broke, and cleaning stopped there.
