@@ -106,10 +106,19 @@ impl NetDev {
         unsafe { bindings::re1000_netif_wake_queue(self.as_raw()) }
     }
 
-    /// Whether the TX queue is stopped.
+    /// Whether the driver stopped the TX queue (`netif_queue_stopped`: not a stop by
+    /// BQL, see [`Self::xmit_stopped`]).
     pub(crate) fn queue_stopped(&self) -> bool {
         // SAFETY: By the type invariant the device is valid.
         unsafe { bindings::re1000_netif_queue_stopped(self.as_raw()) }
+    }
+
+    /// Whether the queue is stopped by the driver or by BQL (`netif_xmit_stopped`):
+    /// then the stack sends nothing more for now, so packets it announced with
+    /// `more` must be handed to the device without waiting for a last one.
+    pub(crate) fn xmit_stopped(&self) -> bool {
+        // SAFETY: By the type invariant the device is valid.
+        unsafe { bindings::re1000_netif_xmit_stopped(self.as_raw()) }
     }
 
     /// BQL: `bytes` were queued to the hardware.

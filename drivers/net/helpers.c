@@ -70,6 +70,11 @@ bool re1000_netif_queue_stopped(const struct net_device *dev)
 	return netif_queue_stopped(dev);
 }
 
+bool re1000_netif_xmit_stopped(const struct net_device *dev)
+{
+	return netif_xmit_stopped(netdev_get_tx_queue(dev, 0));
+}
+
 bool re1000_netdev_xmit_more(void)
 {
 	return netdev_xmit_more();

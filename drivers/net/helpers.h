@@ -29,6 +29,7 @@ bool re1000_mod_delayed_work(struct delayed_work *work, unsigned long delay);
 void re1000_netif_tx_disable(struct net_device *dev);
 void re1000_netif_wake_queue(struct net_device *dev);
 bool re1000_netif_queue_stopped(const struct net_device *dev);
+bool re1000_netif_xmit_stopped(const struct net_device *dev);
 bool re1000_netdev_xmit_more(void);
 void re1000_netdev_sent_queue(struct net_device *dev, unsigned int bytes);
 void re1000_netdev_completed_queue(struct net_device *dev, unsigned int pkts,

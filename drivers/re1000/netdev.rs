@@ -116,8 +116,12 @@ impl Operations for Adapter<'_> {
             dev.stop_queue();
         }
         // One doorbell per batch: the stack tells us when more packets follow; on every
-        // path, so that a dropped last packet does not strand the ones before it.
-        let doorbell = (!more || dev.queue_stopped()).then(|| ring.doorbell());
+        // path, so that a dropped last packet does not strand the ones before it, and
+        // whenever the queue is stopped, by us or by BQL (`sent_queue` above may have
+        // hit its limit): the stack then sends nothing more for now, and the packets
+        // announced with `more` would wait for the next completion (C's
+        // `netif_xmit_stopped` in `e1000_xmit_frame`).
+        let doorbell = (!more || dev.xmit_stopped()).then(|| ring.doorbell());
         drop(guard);
         // Outside the ring lock: the txq lock serialises `start_xmit`, and every path
         // that replaces or frees the ring disables the queue (taking that lock) first.
