@@ -353,11 +353,11 @@ impl TxBuffer<'_> {
 /// Bytes in front of a received frame: XDP's headroom (`XDP_PACKET_HEADROOM`), so that
 /// an XDP program can later run on these buffers without another layout, plus
 /// `NET_IP_ALIGN` (0 on x86).
-pub(crate) const RX_HEADROOM: u32 = bindings::XDP_PACKET_HEADROOM + bindings::NET_IP_ALIGN;
+const RX_HEADROOM: u32 = bindings::XDP_PACKET_HEADROOM + bindings::NET_IP_ALIGN;
 
 /// Most bytes one receive buffer maps: a page. Larger frames (jumbo) span several
 /// buffers; the bound also keeps the fragment size arithmetic far from overflow.
-pub(crate) const RX_MAX_LEN: u32 = kernel::page::PAGE_SIZE as u32;
+const RX_MAX_LEN: u32 = kernel::page::PAGE_SIZE as u32;
 
 /// A page fragment from `netdev_alloc_frag`, freed on drop unless an skb took it.
 ///

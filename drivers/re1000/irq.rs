@@ -67,13 +67,13 @@ impl Adapter<'_> {
     }
 
     /// Frees what the device has sent and wakes the queue if it was stopped for space.
-    /// Returns whether cleaning caught up with the device, as `e1000_clean_tx_irq`:
-    /// packets still in flight complete with a TX interrupt of their own.
-    fn clean_tx(&self, napi: &Poll<'_>, budget: u32) -> bool {
+    /// The clean-up always catches up (see [`crate::ring::tx::TxRing::clean`]): packets
+    /// still in flight complete with a TX interrupt of their own.
+    fn clean_tx(&self, napi: &Poll<'_>, budget: u32) {
         let netdev = napi.netdev();
         let mut guard = self.tx_ring.lock();
         let Some(ring) = (*guard).as_mut() else {
-            return true;
+            return;
         };
         let done = ring.clean(budget);
         self.napi_work.add_tx(done.packets, done.bytes.into());
@@ -97,13 +97,12 @@ impl Adapter<'_> {
                 netdev.name()
             );
         }
-        // Not while going down (C's `__E1000_DOWN` check): `ndo_stop` disables NAPI
-        // before the queue, and this keeps a poll racing it from waking the queue.
-        if netdev.queue_stopped() && ring.may_wake() && netdev.carrier_ok() && self.is_running() {
+        // A poll racing `ndo_stop` may wake the queue: `ndo_stop` disables NAPI (waiting
+        // for this poll) before it disables the queue, so the wake cannot outlast it.
+        if netdev.queue_stopped() && ring.may_wake() && netdev.carrier_ok() {
             netdev.wake_queue();
             stats::add(&self.stats.tx_restart_queue, 1);
         }
-        done.caught_up
     }
 
     fn clean_rx(&self, napi: &Poll<'_>, budget: u32) -> u32 {
@@ -154,9 +153,9 @@ impl IrqHandler for Adapter<'_> {
 impl NapiPoll for Adapter<'_> {
     fn poll(this: Pin<&Self>, napi: Poll<'_>, budget: u32) -> u32 {
         stats::add(&this.stats.napi_polls, 1);
-        let tx_clean = this.clean_tx(&napi, budget);
+        this.clean_tx(&napi, budget);
         let rx_done = this.clean_rx(&napi, budget);
-        if !tx_clean || rx_done >= budget {
+        if rx_done >= budget {
             return budget;
         }
         if napi.complete_done(rx_done) && this.is_running() {

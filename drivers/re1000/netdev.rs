@@ -58,10 +58,11 @@ impl Operations for Adapter<'_> {
     }
 
     fn stop(this: Pin<&Self>, dev: &NetDev) -> Result {
-        // As `e1000_down` (`__E1000_DOWN` first): no poll wakes the queue from here.
+        // As `e1000_down` (`__E1000_DOWN` first): no poll unmasks the interrupt from here.
         this.set_running(false);
-        // NAPI before the queue, as `reinit`: a poll still running could otherwise wake
-        // the queue after `tx_disable`, and the self-test, which stops the device
+        // NAPI before the queue, as `reinit` (C needs `__E1000_DOWN` in its TX clean-up
+        // because it orders them the other way): a poll still running could otherwise
+        // wake the queue after `tx_disable`, and the self-test, which stops the device
         // without the core's qdisc deactivation, would see the stack's packets on its
         // ring. NAPI before the mask, so that no poll re-enables the interrupt (IMS)
         // after it; only then the line is freed (`free_irq` waits for a running

@@ -12,6 +12,19 @@ pub(crate) mod tx_cmd {
     pub(crate) const IFCS: u8 = 0x02;
     /// Report status: write DD back when done.
     pub(crate) const RS: u8 = 0x08;
+
+    /// What only a packet's last descriptor carries: EOP, and RS so that its DD says
+    /// the whole packet is sent and every buffer of it may be unmapped (C's `txd_cmd`,
+    /// OR-ed into the last descriptor in `e1000_tx_queue`). A buffer is never released
+    /// at the write-back of an earlier descriptor, which the MAC may report while it
+    /// still fetches the rest of the packet.
+    pub(crate) const fn end_of_packet(last: bool) -> u8 {
+        if last {
+            EOP | RS
+        } else {
+            0
+        }
+    }
 }
 
 /// TX status: descriptor done.
@@ -46,15 +59,9 @@ pub(crate) mod rx_errors {
 pub(crate) type RawDesc = [u64; 2];
 
 /// A legacy TX data descriptor for `len` bytes at `addr`, with FCS insertion, plus
-/// EOP and RS on the last descriptor of a packet: its DD says the whole packet is sent
-/// and every buffer of it may be unmapped (`e1000_tx_queue`, `txd_cmd`). A buffer is
-/// never released at the write-back of an earlier descriptor of its packet, which the
-/// MAC may report while it still fetches the rest.
+/// [`tx_cmd::end_of_packet`] on the last descriptor of a packet.
 pub(crate) fn tx_legacy(addr: u64, len: u16, end_of_packet: bool) -> RawDesc {
-    let mut cmd = tx_cmd::IFCS;
-    if end_of_packet {
-        cmd |= tx_cmd::EOP | tx_cmd::RS;
-    }
+    let cmd = tx_cmd::IFCS | tx_cmd::end_of_packet(end_of_packet);
     [
         addr.to_le(),
         (u64::from(len) | u64::from(cmd) << 24).to_le(),

@@ -144,7 +144,7 @@ impl Offload {
 
     /// A data descriptor for `len` bytes at `addr` of a packet with this offload: the
     /// legacy format without one, else the extended format referring to the context.
-    /// EOP and RS on the packet's last descriptor only (`e1000_tx_queue`).
+    /// [`tx_cmd::end_of_packet`] on the packet's last descriptor only.
     pub(crate) fn data(&self, addr: u64, len: u32, end_of_packet: bool) -> RawDesc {
         let (tse, options) = match self {
             Self::None => {
@@ -154,10 +154,7 @@ impl Offload {
             Self::Checksum { .. } => (0, popts::TXSM),
             Self::Tso(_) => (ext_cmd::TSE, popts::IXSM | popts::TXSM),
         };
-        let mut cmd = ext_cmd::DEXT | tx_cmd::IFCS | tse;
-        if end_of_packet {
-            cmd |= tx_cmd::EOP | tx_cmd::RS;
-        }
+        let cmd = ext_cmd::DEXT | tx_cmd::IFCS | tse | tx_cmd::end_of_packet(end_of_packet);
         let lower = u64::from(len & 0xf_ffff | DTYP_DATA) | u64::from(cmd) << 24;
         [addr.to_le(), (lower | u64::from(options) << 40).to_le()]
     }

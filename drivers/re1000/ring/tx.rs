@@ -131,13 +131,6 @@ impl TxPlan {
 pub(crate) struct TxCleaned {
     pub(crate) packets: u32,
     pub(crate) bytes: u32,
-    /// Cleaning stopped at a packet the device has not sent yet (or an empty ring),
-    /// not at its bound of one ring's worth of descriptors: no need to poll again
-    /// for TX (`e1000_clean_tx_irq` returns `count < tx_ring->count`). C's transmit
-    /// runs beside its lockless clean-up, which can therefore meet the bound; here
-    /// the ring lock keeps at most `count - 1` descriptors in flight during a clean,
-    /// so it is always true until the ring becomes lockless.
-    pub(crate) caught_up: bool,
     /// A packet in flight had no last descriptor recorded: the ring's invariant
     /// broke, and cleaning stopped there.
     pub(crate) lost_track: bool,
@@ -299,14 +292,15 @@ impl<'a> TxRing<'a> {
         Ok(plan.bytes)
     }
 
-    /// Frees the packets the device has sent, each at the DD of its last descriptor,
-    /// and at most a ring's worth of descriptors (`e1000_clean_tx_irq`). Returns the
-    /// totals for BQL and statistics.
+    /// Frees the packets the device has sent, each at the DD of its last descriptor
+    /// (`e1000_clean_tx_irq`). Returns the totals for BQL and statistics. Cleaning
+    /// always catches up with the device: the ring lock keeps `start_xmit` out, so
+    /// at most `count - 1` descriptors are in flight (C's lockless ring bounds its
+    /// clean to one ring's worth because transmit runs beside it).
     pub(crate) fn clean(&mut self, budget: u32) -> TxCleaned {
         let mut done = TxCleaned::default();
         let count = self.descs.count();
-        let mut cleaned = 0;
-        while self.next_to_clean != self.next_to_use && cleaned < count {
+        while self.next_to_clean != self.next_to_use {
             let Some(eop) = self
                 .buffers
                 .get(self.next_to_clean as usize)
@@ -321,7 +315,7 @@ impl<'a> TxRing<'a> {
             // The buffers are released only after the DD bit that said they are sent.
             dma_mb(Read);
             // From the packet's first descriptor to its last, which the invariant puts
-            // before `next_to_use`; the bound only keeps a broken ring from looping.
+            // before `next_to_use`; the check keeps a broken ring from looping.
             while self.next_to_clean != self.next_to_use {
                 let i = self.next_to_clean;
                 if let Some(slot) = self.buffers.get_mut(i as usize) {
@@ -336,13 +330,11 @@ impl<'a> TxRing<'a> {
                 }
                 self.descs.write(i, [0; 2]);
                 self.next_to_clean = ring::next(i, count);
-                cleaned += 1;
                 if i == eop {
                     break;
                 }
             }
         }
-        done.caught_up = cleaned < count;
         done
     }
 }
