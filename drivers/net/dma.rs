@@ -89,21 +89,42 @@ impl<D: AsBytes + FromBytes + Copy + Default> DescRing<D> {
     }
 
     /// Reads descriptor `i` as the device last wrote it; zeros if `i` is out of range.
-    pub(crate) fn read(&self, i: u32) -> D {
+    pub(crate) fn read(&mut self, i: u32) -> D {
+        // SAFETY: `&mut self`: no other CPU accesses the ring.
+        unsafe { self.read_shared(i) }
+    }
+
+    /// Writes descriptor `i`; ignored if `i` is out of range.
+    pub(crate) fn write(&mut self, i: u32, desc: D) {
+        // SAFETY: `&mut self`: no other CPU accesses the ring.
+        unsafe { self.write_shared(i, desc) }
+    }
+
+    /// [`Self::read`] through a shared reference, for a ring whose descriptors are
+    /// divided between CPUs.
+    ///
+    /// # Safety
+    ///
+    /// No other CPU writes descriptor `i` meanwhile (the device may).
+    pub(super) unsafe fn read_shared(&self, i: u32) -> D {
         match self.slot(i) {
-            // SAFETY: `p` is inside the live allocation; the device may write it
-            // concurrently, so the read is volatile. Any bytes are a valid `D`
-            // (`FromBytes`).
+            // SAFETY: `p` is inside the live allocation and no other CPU writes it (the
+            // caller's guarantee); the device may write it concurrently, so the read
+            // is volatile. Any bytes are a valid `D` (`FromBytes`).
             Some(p) => unsafe { p.read_volatile() },
             None => D::default(),
         }
     }
 
-    /// Writes descriptor `i`; ignored if `i` is out of range.
-    pub(crate) fn write(&self, i: u32, desc: D) {
+    /// [`Self::write`] through a shared reference.
+    ///
+    /// # Safety
+    ///
+    /// No other CPU reads or writes descriptor `i` meanwhile (the device may).
+    pub(super) unsafe fn write_shared(&self, i: u32, desc: D) {
         if let Some(p) = self.slot(i) {
-            // SAFETY: `p` is inside the live allocation; volatile because the device
-            // reads it.
+            // SAFETY: `p` is inside the live allocation and no other CPU accesses it
+            // (the caller's guarantee); volatile because the device reads it.
             unsafe { p.write_volatile(desc) }
         }
     }

@@ -18,4 +18,5 @@ pub(crate) mod netdev;
 pub(crate) mod pci;
 pub(crate) mod rtnl;
 pub(crate) mod skb;
+pub(crate) mod split_ring;
 pub(crate) mod workqueue;

@@ -37,7 +37,11 @@ use crate::{
     },
     ring::{
         rx::RxRing,
-        tx::TxRing, //
+        tx::{
+            self,
+            TxCleaner,
+            TxQueue, //
+        }, //
     },
     ring_sizes::{
         RingSizes,
@@ -47,6 +51,9 @@ use crate::{
     stats::SwStats,
     tx_hang::TxHang,
 };
+
+/// The transmit ring's two halves.
+type TxRings<'a> = (TxQueue<'a>, TxCleaner<'a>);
 
 /// NETIF_MSG_DRV | NETIF_MSG_PROBE | NETIF_MSG_LINK, the C driver's default.
 const DEFAULT_MSG_ENABLE: u32 = 0x7;
@@ -65,10 +72,16 @@ pub(crate) struct Adapter<'a> {
     /// RX/TX polling.
     #[pin]
     pub(crate) napi: Napi<Adapter<'a>>,
-    /// The transmit ring: taken by `start_xmit` and the NAPI poll (both softirq), and
-    /// installed/removed by open/stop while neither can run.
+    /// The transmit ring's filling half: taken by `start_xmit` (softirq), which the
+    /// txq lock already serialises, and by open/stop and the self-test while it cannot
+    /// run; so never contended.
     #[pin]
-    pub(crate) tx_ring: SpinLock<Option<TxRing<'a>>>,
+    pub(crate) tx_queue: SpinLock<Option<TxQueue<'a>>>,
+    /// The transmit ring's cleaning half: taken by the NAPI poll, the watchdog's hang
+    /// check, and open/stop and the self-test while the poll cannot run. Transmit and
+    /// clean-up share no lock (the C driver's lockless ring).
+    #[pin]
+    pub(crate) tx_clean: SpinLock<Option<TxCleaner<'a>>>,
     /// The receive ring: taken by the NAPI poll, and by open/stop while it cannot run.
     #[pin]
     pub(crate) rx_ring: SpinLock<Option<RxRing<'a>>>,
@@ -118,7 +131,8 @@ impl<'a> Adapter<'a> {
             watchdog <- DelayedWork::new(),
             irq: IrqLine::new(irq),
             napi <- Napi::new(),
-            tx_ring <- new_spinlock!(None, "re1000_tx_ring"),
+            tx_queue <- new_spinlock!(None, "re1000_tx_queue"),
+            tx_clean <- new_spinlock!(None, "re1000_tx_clean"),
             rx_ring <- new_spinlock!(None, "re1000_rx_ring"),
             ring_sizes: RingSizes::new(ring_sizes),
             running: Atomic::new(false),
@@ -174,10 +188,10 @@ impl<'a> Adapter<'a> {
 
     /// Both rings at the configured sizes, with their receive buffers, not yet known
     /// to the device: allocating touches no register.
-    fn alloc_rings(&self) -> Result<(TxRing<'a>, RxRing<'a>)> {
+    fn alloc_rings(&self) -> Result<(TxRings<'a>, RxRing<'a>)> {
         let dev = self.pdev.as_ref();
         let sizes = self.ring_sizes.get();
-        let tx = TxRing::new(dev, sizes.tx)?;
+        let tx = tx::new(dev, sizes.tx)?;
         let rx = RxRing::new(dev, sizes.rx)?;
         Ok((tx, rx))
     }
@@ -186,7 +200,7 @@ impl<'a> Adapter<'a> {
     /// receiver and transmitter: link, station address and multicast table, both
     /// rings, flow control and the filter mode. BQL needs no reset here: a new device
     /// has nothing in flight, and `down` forgot what the old rings held.
-    fn start(&self, netdev: &NetDev, (tx, rx): (TxRing<'a>, RxRing<'a>)) {
+    fn start(&self, netdev: &NetDev, ((tx, tx_clean), rx): (TxRings<'a>, RxRing<'a>)) {
         self.hw.set_link_up();
         self.restore_filters(netdev);
         self.hw.configure_tx(tx.descs());
@@ -198,7 +212,8 @@ impl<'a> Adapter<'a> {
         self.hw.set_filter_mode(promisc.unicast, promisc.multicast);
         {
             let _bh = bh::disable();
-            *self.tx_ring.lock() = Some(tx);
+            *self.tx_queue.lock() = Some(tx);
+            *self.tx_clean.lock() = Some(tx_clean);
             *self.rx_ring.lock() = Some(rx);
         }
     }
@@ -244,7 +259,7 @@ impl<'a> Adapter<'a> {
     pub(crate) fn tx_pending(&self) -> bool {
         let _bh = bh::disable();
         // A local, so that the lock guard is dropped before softirqs are re-enabled.
-        let guard = self.tx_ring.lock();
+        let guard = self.tx_clean.lock();
         guard.as_ref().is_some_and(|ring| ring.busy())
     }
 
@@ -259,9 +274,10 @@ impl<'a> Adapter<'a> {
         // after softirqs are enabled again.
         let (tx, rx) = {
             let _bh = bh::disable();
-            let tx = self.tx_ring.lock().take();
+            let tx = self.tx_queue.lock().take();
+            let tx_clean = self.tx_clean.lock().take();
             let rx = self.rx_ring.lock().take();
-            (tx, rx)
+            ((tx, tx_clean), rx)
         };
         drop(tx);
         drop(rx);

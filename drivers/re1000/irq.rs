@@ -3,7 +3,14 @@
 //! The interrupt handler and the NAPI poll: the interrupt only masks the device and
 //! schedules NAPI; the poll cleans TX, then RX within the budget, and unmasks when done.
 
-use kernel::{io::Io, prelude::*};
+use kernel::{
+    io::Io,
+    prelude::*,
+    sync::barrier::{
+        smp_mb,
+        Full, //
+    },
+};
 
 use crate::{
     adapter::Adapter,
@@ -67,11 +74,11 @@ impl Adapter<'_> {
     }
 
     /// Frees what the device has sent and wakes the queue if it was stopped for space.
-    /// The clean-up always catches up (see [`crate::ring::tx::TxRing::clean`]): packets
-    /// still in flight complete with a TX interrupt of their own.
+    /// Packets queued during the clean-up (see [`crate::ring::tx::TxCleaner::clean`])
+    /// complete with a TX interrupt of their own.
     fn clean_tx(&self, napi: &Poll<'_>, budget: u32) {
         let netdev = napi.netdev();
-        let mut guard = self.tx_ring.lock();
+        let mut guard = self.tx_clean.lock();
         let Some(ring) = (*guard).as_mut() else {
             return;
         };
@@ -99,7 +106,13 @@ impl Adapter<'_> {
         }
         // A poll racing `ndo_stop` may wake the queue: `ndo_stop` disables NAPI (waiting
         // for this poll) before it disables the queue, so the wake cannot outlast it.
-        if netdev.queue_stopped() && ring.may_wake() && netdev.carrier_ok() {
+        // The barrier pairs with the one in `start_xmit`: either it sees the slots just
+        // given back, or we see the queue it stopped (`e1000_clean_tx_irq`).
+        if done.packets == 0 || !ring.may_wake() {
+            return;
+        }
+        smp_mb(Full);
+        if netdev.queue_stopped() && netdev.carrier_ok() {
             netdev.wake_queue();
             stats::add(&self.stats.tx_restart_queue, 1);
         }

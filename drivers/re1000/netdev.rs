@@ -3,7 +3,13 @@
 //! The driver's `net_device_ops`: open and stop, transmit, statistics, addresses
 //! and the receive filter, and the TX timeout.
 
-use kernel::prelude::*;
+use kernel::{
+    prelude::*,
+    sync::barrier::{
+        smp_mb,
+        Full, //
+    },
+};
 
 use crate::{
     adapter::Adapter,
@@ -90,7 +96,7 @@ impl Operations for Adapter<'_> {
             Err(_) => None,
         };
         let mut outcome = TxOutcome::Consumed;
-        let mut guard = this.tx_ring.lock();
+        let mut guard = this.tx_queue.lock();
         let Some(ring) = (*guard).as_mut() else {
             stats::add(&this.stats.tx_dropped, 1);
             return outcome;
@@ -103,7 +109,6 @@ impl Operations for Adapter<'_> {
                     Ok(bytes) => dev.sent_queue(bytes),
                     Err(TxError::RingFull(skb)) => {
                         // Should not happen: the queue is stopped before the ring can fill.
-                        dev.stop_queue();
                         outcome = TxOutcome::Busy(skb);
                     }
                     Err(TxError::MappingFailed) => {
@@ -112,9 +117,17 @@ impl Operations for Adapter<'_> {
                 }
             }
         }
-        // Stop before the next packet could find the ring full.
-        if ring.should_stop() {
+        // Stop before the next packet could find the ring full. The clean-up runs
+        // beside us without a lock: the barrier pairs with the one in its wake-up, so
+        // either it sees the stopped queue or we see the space it made, and then the
+        // queue starts again (`__e1000_maybe_stop_tx`).
+        if ring.should_stop() || matches!(outcome, TxOutcome::Busy(_)) {
             dev.stop_queue();
+            smp_mb(Full);
+            if !ring.should_stop() {
+                dev.start_queue();
+                stats::add(&this.stats.tx_restart_queue, 1);
+            }
         }
         // One doorbell per batch: the stack tells us when more packets follow; on every
         // path, so that a dropped last packet does not strand the ones before it, and
@@ -124,8 +137,8 @@ impl Operations for Adapter<'_> {
         // `netif_xmit_stopped` in `e1000_xmit_frame`).
         let doorbell = (!more || dev.xmit_stopped()).then(|| ring.doorbell());
         drop(guard);
-        // Outside the ring lock: the txq lock serialises `start_xmit`, and every path
-        // that replaces or frees the ring disables the queue (taking that lock) first.
+        // Outside the lock: the txq lock serialises `start_xmit`, and every path that
+        // replaces or frees the ring disables the queue (taking that lock) first.
         if let Some(d) = doorbell {
             d.ring(&this.hw);
         }

@@ -180,7 +180,7 @@ impl Adapter<'_> {
         let mut sent = 0;
         if result == 0 {
             let _bh = bh::disable();
-            let mut tx = self.tx_ring.lock();
+            let mut tx = self.tx_queue.lock();
             if let Some(ring) = (*tx).as_mut() {
                 for _ in 0..LOOPBACK_FRAMES {
                     let Ok(mut skb) = SkBuff::alloc(netdev, LOOPBACK_LEN as u32) else {
@@ -229,7 +229,7 @@ impl Adapter<'_> {
         }
         {
             let _bh = bh::disable();
-            let mut guard = self.tx_ring.lock();
+            let mut guard = self.tx_clean.lock();
             if let Some(ring) = (*guard).as_mut() {
                 ring.clean(0);
             }

@@ -38,6 +38,11 @@ use crate::{
             SkBuff,
             TxRequest, //
         },
+        split_ring::{
+            self,
+            Consumer,
+            Producer, //
+        },
     },
 };
 
@@ -144,9 +149,9 @@ pub(crate) enum TxError {
     MappingFailed,
 }
 
-/// A TX tail (TDT) value the ring published: taken under the ring lock, written after
-/// it is dropped. On QEMU the TDT write emulates the whole transmission before it
-/// returns, and NAPI's clean-up must not spin on the ring lock meanwhile.
+/// A TX tail (TDT) value the ring published, written after the caller's lock on its
+/// half of the ring is dropped: on QEMU the TDT write emulates the whole transmission
+/// before it returns.
 #[must_use]
 pub(crate) struct TxDoorbell(u32);
 
@@ -157,76 +162,54 @@ impl TxDoorbell {
     }
 }
 
-/// The transmit ring and the buffers the device owns.
+/// Allocates a transmit ring of `count` descriptors (already validated) and returns
+/// its two halves, which share no lock: [`TxQueue`] for `start_xmit`, [`TxCleaner`] for
+/// the NAPI poll (the C driver's lockless ring).
+pub(crate) fn new<'a>(dev: &'a Device<Bound>, count: u32) -> Result<(TxQueue<'a>, TxCleaner<'a>)> {
+    let (producer, consumer) = split_ring::new(dev, count, TxSlot::default)?;
+    Ok((
+        TxQueue {
+            dev,
+            ring: producer,
+            last_was_tso: false,
+        },
+        TxCleaner { ring: consumer },
+    ))
+}
+
+/// The transmit ring as `start_xmit` fills it.
 ///
 /// # Invariants
 ///
-/// Descriptors `next_to_clean..next_to_use` (mod count) are owned by the device and
-/// hold whole packets; the slot of a packet's first descriptor holds the index of its
-/// last one, which lies in that range; a buffer sits in the slot of the last descriptor
-/// that uses it, and what the packet counts for in the slot of its last descriptor.
-/// Every other slot is empty.
-pub(crate) struct TxRing<'a> {
+/// The descriptors it has handed over (the cleaner's) hold whole packets; the slot of
+/// a packet's first descriptor holds the index of its last one, a buffer sits in the
+/// slot of the last descriptor that uses it, and what the packet counts for in the
+/// slot of its last descriptor. Every slot it has not handed over is empty.
+pub(crate) struct TxQueue<'a> {
     dev: &'a Device<Bound>,
-    descs: DescRing<RawDesc>,
-    buffers: KVec<TxSlot<'a>>,
-    next_to_use: u32,
-    next_to_clean: u32,
+    ring: Producer<RawDesc, TxSlot<'a>>,
     /// The last packet queued was a TSO packet.
     last_was_tso: bool,
 }
 
-impl<'a> TxRing<'a> {
-    /// Allocates a ring of `count` descriptors (already validated).
-    pub(crate) fn new(dev: &'a Device<Bound>, count: u32) -> Result<Self> {
-        let descs = DescRing::new(dev, count)?;
-        let mut buffers = KVec::with_capacity(count as usize, GFP_KERNEL)?;
-        for _ in 0..count {
-            buffers.push(TxSlot::default(), GFP_KERNEL)?;
-        }
-        Ok(Self {
-            dev,
-            descs,
-            buffers,
-            next_to_use: 0,
-            next_to_clean: 0,
-            last_was_tso: false,
-        })
-    }
-
+impl<'a> TxQueue<'a> {
     pub(crate) fn descs(&self) -> &DescRing<RawDesc> {
-        &self.descs
-    }
-
-    /// Free descriptors.
-    pub(crate) fn unused(&self) -> u32 {
-        ring::unused(self.next_to_clean, self.next_to_use, self.descs.count())
+        self.ring.descs()
     }
 
     /// Whether the queue must stop after the packet just queued: the next one might
     /// not fit.
     pub(crate) fn should_stop(&self) -> bool {
-        self.unused() < STOP_THRESHOLD
-    }
-
-    /// Whether a stopped queue may be woken: enough has been cleaned for a batch of
-    /// packets, not just one (the gap to [`Self::should_stop`] is the hysteresis).
-    pub(crate) fn may_wake(&self) -> bool {
-        self.unused() >= ring::tx_wake_threshold(STOP_THRESHOLD, self.descs.count())
+        self.ring.unused() < STOP_THRESHOLD
     }
 
     /// The doorbell for the descriptors queued so far: once per batch of packets.
     pub(crate) fn doorbell(&self) -> TxDoorbell {
-        TxDoorbell(self.next_to_use)
+        TxDoorbell(self.ring.head())
     }
 
-    /// Whether the device still owns descriptors.
-    pub(crate) fn busy(&self) -> bool {
-        self.next_to_use != self.next_to_clean
-    }
-
-    /// Maps `skb` and fills its descriptors as `plan` says. Returns the bytes it puts
-    /// on the wire (for BQL). The caller writes TDT.
+    /// Maps `skb`, fills its descriptors as `plan` says and hands them to the cleaner.
+    /// Returns the bytes it puts on the wire (for BQL). The caller writes TDT.
     pub(crate) fn queue(&mut self, skb: SkBuff, plan: TxPlan) -> Result<u32, TxError> {
         // Map everything before touching the ring, so a failure unwinds by dropping.
         let packet = TxPacket::map(self.dev, skb).map_err(|_| TxError::MappingFailed)?;
@@ -244,15 +227,16 @@ impl<'a> TxRing<'a> {
         for (k, (_, len)) in packet.buffers().enumerate() {
             needed += offload::pieces(len, split_last && k == last).count() as u32;
         }
-        if self.unused() < needed {
+        if self.ring.unused() < needed {
             return Err(TxError::RingFull(packet.into_skb()));
         }
-        let count = self.descs.count();
-        let first = self.next_to_use;
-        let mut eop_index = first;
+        // Descriptors are filled `ahead` of the ring's head, all of them among the
+        // `needed` unused ones just checked (which only grow meanwhile), and handed
+        // over together at the end.
+        let mut ahead = 0;
         if let Some(ctx) = context {
-            self.descs.write(self.next_to_use, ctx);
-            self.next_to_use = ring::next(self.next_to_use, count);
+            self.write(ahead, ctx);
+            ahead += 1;
         }
         let mut sent = Some(Sent {
             packets: plan.packets,
@@ -268,57 +252,88 @@ impl<'a> TxRing<'a> {
             )
             .peekable();
             while let Some((off, len)) = pieces.next() {
-                let i = self.next_to_use;
                 let last_piece = pieces.peek().is_none();
                 let eop = is_last_buffer && last_piece;
-                self.descs
-                    .write(i, plan.offload.data(addr + u64::from(off), len, eop));
+                self.write(ahead, plan.offload.data(addr + u64::from(off), len, eop));
                 if last_piece {
-                    if let Some(slot) = self.buffers.get_mut(i as usize) {
+                    if let Some(slot) = self.ring.slot(ahead) {
                         slot.buffer = buffer.take();
                         if eop {
                             slot.sent = sent.take();
                         }
                     }
                 }
-                eop_index = i;
-                self.next_to_use = ring::next(i, count);
+                ahead += 1;
             }
         }
-        if let Some(slot) = self.buffers.get_mut(first as usize) {
+        let eop_index = self.ring.index(ahead.saturating_sub(1));
+        if let Some(slot) = self.ring.slot(0) {
             slot.eop = Some(eop_index);
         }
         self.last_was_tso = is_tso;
+        // Cannot fail: `ahead == needed`, which were unused.
+        if self.ring.publish(ahead).is_err() {
+            return Err(TxError::MappingFailed);
+        }
         Ok(plan.bytes)
     }
 
+    fn write(&mut self, ahead: u32, desc: RawDesc) {
+        // Cannot fail: `queue` writes only among the unused descriptors it counted.
+        let _ = self.ring.write(ahead, desc);
+    }
+}
+
+/// The transmit ring as the NAPI poll cleans it (see [`TxQueue`] for what the
+/// descriptors handed over hold).
+pub(crate) struct TxCleaner<'a> {
+    ring: Consumer<RawDesc, TxSlot<'a>>,
+}
+
+impl TxCleaner<'_> {
+    /// Whether a stopped queue may be woken: enough has been cleaned for a batch of
+    /// packets, not just one (the gap to [`TxQueue::should_stop`] is the hysteresis).
+    pub(crate) fn may_wake(&self) -> bool {
+        self.ring.unused() >= ring::tx_wake_threshold(STOP_THRESHOLD, self.ring.count())
+    }
+
+    /// Whether the device still owns descriptors.
+    pub(crate) fn busy(&self) -> bool {
+        self.ring.pending() > 0
+    }
+
     /// Frees the packets the device has sent, each at the DD of its last descriptor
-    /// (`e1000_clean_tx_irq`). Returns the totals for BQL and statistics. Cleaning
-    /// always catches up with the device: the ring lock keeps `start_xmit` out, so
-    /// at most `count - 1` descriptors are in flight (C's lockless ring bounds its
-    /// clean to one ring's worth because transmit runs beside it).
+    /// (`e1000_clean_tx_irq`). Returns the totals for BQL and statistics. Cleans at
+    /// most what was queued when it started (C bounds its clean to one ring's worth):
+    /// packets queued meanwhile complete with a TX interrupt of their own.
     pub(crate) fn clean(&mut self, budget: u32) -> TxCleaned {
         let mut done = TxCleaned::default();
-        let count = self.descs.count();
-        while self.next_to_clean != self.next_to_use {
-            let Some(eop) = self
-                .buffers
-                .get(self.next_to_clean as usize)
-                .and_then(|slot| slot.eop)
+        let mut pending = self.ring.pending();
+        while pending > 0 {
+            let Some(eop) = self.ring.slot(0).and_then(|slot| slot.eop) else {
+                done.lost_track = true;
+                break;
+            };
+            // The packet's descriptors, its first (at the tail) to its last.
+            let Some(descs) = self
+                .ring
+                .ahead_of(eop)
+                .map(|last| last + 1)
+                .filter(|&n| n <= pending)
             else {
                 done.lost_track = true;
                 break;
             };
-            if !desc::tx_done(&self.descs.read(eop)) {
+            let Some(last) = self.ring.read(descs - 1) else {
+                break;
+            };
+            if !desc::tx_done(&last) {
                 break;
             }
             // The buffers are released only after the DD bit that said they are sent.
             dma_mb(Read);
-            // From the packet's first descriptor to its last, which the invariant puts
-            // before `next_to_use`; the check keeps a broken ring from looping.
-            while self.next_to_clean != self.next_to_use {
-                let i = self.next_to_clean;
-                if let Some(slot) = self.buffers.get_mut(i as usize) {
+            for ahead in 0..descs {
+                if let Some(slot) = self.ring.slot(ahead) {
                     let TxSlot { buffer, sent, .. } = core::mem::take(slot);
                     if let Some(buffer) = buffer {
                         buffer.complete(budget);
@@ -328,12 +343,12 @@ impl<'a> TxRing<'a> {
                         done.bytes += sent.bytes;
                     }
                 }
-                self.descs.write(i, [0; 2]);
-                self.next_to_clean = ring::next(i, count);
-                if i == eop {
-                    break;
-                }
+                // No stale DD for the next packet to find.
+                let _ = self.ring.write(ahead, [0; 2]);
             }
+            // Cannot fail: `descs <= pending`.
+            let _ = self.ring.release(descs);
+            pending -= descs;
         }
         done
     }

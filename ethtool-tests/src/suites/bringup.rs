@@ -107,7 +107,7 @@ fn bound(ctx: &mut Ctx<'_>) -> CaseResult {
 
 /// The module's KUnit suites and how many tests each declares
 /// (`#[kunit_tests]` in drivers/re1000/; the test kernel has CONFIG_KUNIT=y).
-const KUNIT_SUITES: &[(&str, u32)] = &[("re1000_regs", 3)];
+const KUNIT_SUITES: &[(&str, u32)] = &[("re1000_regs", 3), ("re1000_split_ring", 3)];
 
 /// (b2) re1000's KUnit suites, which check what needs kernel types (the
 /// register types' decoding), run when the module loads: one reload, and each
