@@ -64,6 +64,8 @@ pub const SUITE: Suite = Suite {
         Case::new("self-test-online", cases::actions::self_test_online),
         Case::new("self-test-offline", cases::actions::self_test_offline)
             .allows_log(dmesg::C_LINK_LOSS_RESET),
+        Case::new("self-test-small-rings", cases::actions::self_test_small_rings)
+            .allows_log(dmesg::C_LINK_LOSS_RESET),
         // Its driver-refusal cases force and restore the link speed.
         Case::new("invalid-input", cases::invalid::invalid_input)
             .allows_log(dmesg::C_LINK_LOSS_RESET),
