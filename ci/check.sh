@@ -12,13 +12,13 @@ MODELS=${MODELS-"e1000 e1000-82544gc e1000-82545em"}
 # are the PHY, the EEPROM and the MAC type, and the debug kernel, whose checkers
 # report a bad path the first time it runs, at `--scale short`: the same cases
 # and checks with fewer cycles and smaller transfers (ethtool-tests/src/suites).
-SUITES=${SUITES-"bringup link datapath ethtool stress"}
-DEBUG_SUITES=${DEBUG_SUITES-"bringup link datapath ethtool stress"}
+SUITES=${SUITES-"bringup link datapath ethtool stress netfilter"}
+DEBUG_SUITES=${DEBUG_SUITES-"bringup link datapath ethtool stress netfilter"}
 # The same suites with the C e1000 as the device under test: what correct looks like,
 # and every difference from re1000 either intended (README) or a failure. The
 # link and datapath references run on the first model only.
 REFERENCE_SUITES=${REFERENCE_SUITES-"ethtool"}
-REFERENCE_FIRST_MODEL_SUITES=${REFERENCE_FIRST_MODEL_SUITES-"link datapath"}
+REFERENCE_FIRST_MODEL_SUITES=${REFERENCE_FIRST_MODEL_SUITES-"link datapath netfilter"}
 logs=build/logs
 mkdir -p "$logs"
 passed=0 failed=0 skipped=0

@@ -13,6 +13,7 @@ pub mod bringup;
 pub mod datapath;
 pub mod ethtool;
 pub mod link;
+pub mod netfilter;
 pub mod stress;
 
 use std::time::Instant;
@@ -148,6 +149,7 @@ pub const ALL: &[&Suite] = &[
     &datapath::SUITE,
     &stress::SUITE,
     &ethtool::SUITE,
+    &netfilter::SUITE,
 ];
 
 /// Looks a suite up by name.
